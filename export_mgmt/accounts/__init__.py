@@ -1,0 +1,1 @@
+"""User accounts, roles, sessions, passwords and login throttling."""

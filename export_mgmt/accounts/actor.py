@@ -1,0 +1,51 @@
+"""The signed-in person as services see them: identity, role and the scope their role grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from export_mgmt.accounts.tables import AppUser
+
+Role = AppUser.Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    county_code: str | None = None
+    agency_id: int | None = None
+    locale: str | None = None
+    client_address: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == Role.county_clerk
+
+    # Who may read the worker pool: county clerks (their county only) and the city-wide roles.
+    @property
+    def can_read_workers(self) -> bool:
+        return self.role in {Role.admin, Role.county_clerk, Role.inspector, Role.supervisor}
+
+    @property
+    def can_write_workers(self) -> bool:
+        return self.role in {Role.admin, Role.county_clerk}
+
+    @property
+    def sees_full_id_numbers(self) -> bool:
+        """Full identity numbers only for roles that act on a person (never for read-only statistics)."""
+        return self.role in {Role.admin, Role.county_clerk, Role.inspector}
+
+    @property
+    def county_scope(self) -> str | None:
+        """The one county a clerk is confined to; None means city-wide."""
+        return self.county_code if self.is_clerk else None
+
+
+SYSTEM = Actor(id=0, username="system", display_name="system", role="system")

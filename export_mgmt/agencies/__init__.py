@@ -1,0 +1,1 @@
+"""Licensed export agencies (kept minimal until the agencies feature: accounts bind staff to one)."""

@@ -1,0 +1,54 @@
+"""create_app(): the one place where the application is wired together."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from export_mgmt import db
+from export_mgmt.accounts.admin import UserAdminController
+from export_mgmt.accounts.api import SessionApi
+from export_mgmt.accounts.controllers import AccountController, SessionController
+from export_mgmt.audit.controllers import AuditController
+from export_mgmt.settings import Settings, get_settings
+from export_mgmt.web.csrf import verify_csrf
+from export_mgmt.web.errors import EXCEPTION_HANDLERS
+from export_mgmt.web.guards import provide_actor
+from export_mgmt.web.home import HomeController
+from export_mgmt.web.security import SecurityHeadersMiddleware
+from export_mgmt.web.session import SessionMiddleware
+from export_mgmt.web.templating import template_config
+from export_mgmt.workers.api import WorkerApi
+from export_mgmt.workers.controllers import WorkerPages
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    async def on_startup() -> None:
+        await db.start()
+
+    async def on_shutdown() -> None:
+        await db.stop()
+
+    return Litestar(
+        route_handlers=[
+            HomeController, SessionController, AccountController, UserAdminController, AuditController,
+            WorkerPages, WorkerApi, SessionApi,
+            create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
+        ],
+        dependencies={"actor": Provide(provide_actor)},
+        middleware=[SecurityHeadersMiddleware, SessionMiddleware],
+        before_request=verify_csrf,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=template_config(settings),
+        openapi_config=OpenAPIConfig(title="export-mgmt API", version="1.0.0", path="/api/schema"),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=settings.debug,
+    )

@@ -1,0 +1,1 @@
+"""Audit trail: one row for every change, written in the same transaction as the change."""

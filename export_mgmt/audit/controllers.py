@@ -1,0 +1,30 @@
+"""The audit log browser for administrators."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from export_mgmt.audit import services
+from export_mgmt.web.forms import page_count, page_number
+from export_mgmt.web.guards import requires_admin
+from export_mgmt.web.templating import page_context
+
+PAGE_SIZE = 100
+
+
+class AuditController(Controller):
+    path = "/admin/audit"
+    guards = [requires_admin]
+    tags = ["audit"]
+    include_in_schema = False
+
+    @get("/")
+    async def browse(self, request: Request, entity: str = "", entity_id: str = "", by: str = "",
+                     action: str = "", page: str = "1") -> Template:
+        flt = services.AuditFilter(entity=entity.strip(), entity_id=entity_id.strip(), actor=by.strip(),
+                                   action=action.strip())
+        current = page_number(page)
+        entries, total = await services.browse(flt, current, PAGE_SIZE)
+        return Template("audit/log.html", context=page_context(
+            request, entries=entries, total=total, page=current, pages=page_count(total, PAGE_SIZE), filter=flt))

@@ -1,0 +1,107 @@
+"""Writing and reading the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from export_mgmt.accounts.actor import Actor
+from export_mgmt.audit.tables import AuditLog
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value changed, as field -> [before, after]."""
+    changed = {}
+    for field in after:
+        old, new = _plain(before.get(field)), _plain(after[field])
+        if old != new:
+            changed[field] = [old, new]
+    return changed
+
+
+async def record(
+    actor: Actor | None,
+    entity: str,
+    entity_id: Any,
+    action: str,
+    changes: Mapping[str, list[Any]] | None = None,
+) -> None:
+    """Call inside the service's transaction, so the change and its audit row stand or fall together."""
+    await AuditLog.insert(
+        AuditLog(
+            actor_id=actor.id if actor and actor.id else None,
+            actor_name=actor.username if actor else "",
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            changes=json.dumps(changes or {}, ensure_ascii=False, default=str),
+            client_address=(actor.client_address if actor else "")[:64],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    actor_name: str
+    entity: str
+    entity_id: str
+    action: str
+    changes: dict[str, list[Any]]
+    client_address: str
+
+
+def _entry(row: dict) -> AuditEntry:
+    return AuditEntry(
+        at=row["at"],
+        actor_name=row["actor_name"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        action=row["action"],
+        changes=json.loads(row["changes"] or "{}"),
+        client_address=row["client_address"],
+    )
+
+
+async def history(entity: str, entity_id: Any) -> list[AuditEntry]:
+    rows = await AuditLog.select().where(
+        (AuditLog.entity == entity) & (AuditLog.entity_id == str(entity_id))
+    ).order_by(AuditLog.id, ascending=False)
+    return [_entry(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    entity: str = ""
+    entity_id: str = ""
+    actor: str = ""
+    action: str = ""
+
+
+async def browse(flt: AuditFilter, page: int, page_size: int) -> tuple[list[AuditEntry], int]:
+    query = AuditLog.select()
+    count = AuditLog.count()
+    conditions = []
+    if flt.entity:
+        conditions.append(AuditLog.entity == flt.entity)
+    if flt.entity_id:
+        conditions.append(AuditLog.entity_id == flt.entity_id)
+    if flt.actor:
+        conditions.append(AuditLog.actor_name == flt.actor.lower())
+    if flt.action:
+        conditions.append(AuditLog.action == flt.action)
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    rows = await query.order_by(AuditLog.id, ascending=False).limit(page_size).offset((page - 1) * page_size)
+    return [_entry(row) for row in rows], await count

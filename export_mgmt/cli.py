@@ -1,0 +1,108 @@
+"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from export_mgmt.settings import get_settings
+
+
+def _run(coro) -> None:
+    asyncio.run(coro)
+
+
+async def _with_db(action) -> None:
+    from export_mgmt import db
+
+    await db.start()
+    try:
+        await action()
+    finally:
+        await db.stop()
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    from export_mgmt.schema import migrate
+
+    _run(_with_db(lambda: migrate(quiet=False)))
+    print("Database is up to date.")
+
+
+def cmd_create_admin(args: argparse.Namespace) -> None:
+    from export_mgmt.accounts.services import create_admin
+    from export_mgmt.errors import FormErrors
+    from export_mgmt.schema import migrate
+
+    password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Password: ")
+
+    async def action() -> None:
+        await migrate()
+        await create_admin(args.username, password, args.display_name or args.username)
+
+    try:
+        _run(_with_db(action))
+    except FormErrors as exc:
+        sys.exit("; ".join(exc.errors.values()))
+    print(f"Administrator {args.username} created.")
+
+
+def cmd_demo(_: argparse.Namespace) -> None:
+    from export_mgmt.demo import load_demo
+    from export_mgmt.schema import migrate
+
+    async def action() -> None:
+        await migrate()
+        await load_demo()
+
+    _run(_with_db(action))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    if not settings.is_postgres:
+        # One county PC: bring the file up to date. On PostgreSQL run `migrate` once, deliberately.
+        cmd_migrate(args)
+    print(f"Serving on http://{args.host}:{args.port}")
+    uvicorn.run("export_mgmt.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=args.proxy_headers, log_level="info")
+
+
+def cmd_scheduler(_: argparse.Namespace) -> None:
+    from scheduler.main import run
+
+    run()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="export-mgmt", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from the proxy")
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    admin = sub.add_parser("create-admin", help="create a city administrator (password from ADMIN_PASSWORD "
+                                                "or prompted)")
+    admin.add_argument("username")
+    admin.add_argument("--display-name", default="")
+    admin.set_defaults(func=cmd_create_admin)
+    sub.add_parser("demo", help="migrate and load the demo data set").set_defaults(func=cmd_demo)
+    sub.add_parser("scheduler", help="run the background job scheduler").set_defaults(func=cmd_scheduler)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

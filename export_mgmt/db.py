@@ -1,0 +1,80 @@
+"""Database engine, write transactions and schema helpers shared by every domain."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, AsyncIterator
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+if TYPE_CHECKING:
+    from export_mgmt.settings import Settings
+
+# SQLite waits this long for a competing writer before giving up ("database is locked").
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def build_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+
+
+def engine() -> Engine:
+    from piccolo.engine.finder import engine_finder
+
+    found = engine_finder()
+    assert found is not None, "PICCOLO_CONF does not name an engine"
+    return found
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+def prepare_sqlite_file(path: str) -> None:
+    """WAL lets readers go on while one writer writes; the setting is stored in the file itself."""
+    with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """One transaction for a whole service action.
+
+    On SQLite it is BEGIN IMMEDIATE: the write lock is taken before the first read, so a
+    read-then-write cannot fail half-way with SQLITE_BUSY when another writer got in between.
+    """
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def start(db: Engine | None = None) -> None:
+    db = db or engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=1, max_size=10)
+    elif isinstance(db, SQLiteEngine):
+        prepare_sqlite_file(db.path)
+
+
+async def stop(db: Engine | None = None) -> None:
+    db = db or engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Both drivers report a duplicate key differently; services turn it into a form error."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "unique" in text or "duplicate key" in text

@@ -1,0 +1,17 @@
+"""Piccolo configuration: the engine comes from DATABASE_URL (SQLite file by default, else PostgreSQL)."""
+
+from piccolo.conf.apps import AppRegistry
+
+from export_mgmt.db import build_engine
+from export_mgmt.settings import get_settings
+
+DB = build_engine(get_settings())
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "export_mgmt.agencies.piccolo_app",
+        "export_mgmt.accounts.piccolo_app",
+        "export_mgmt.audit.piccolo_app",
+        "export_mgmt.workers.piccolo_app",
+    ]
+)

@@ -1,0 +1,1 @@
+"""The web layer shared by every domain: sessions, CSRF, guards, templates and error pages."""

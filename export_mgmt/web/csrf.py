@@ -1,0 +1,41 @@
+"""CSRF check for every state-changing request: a form field or the X-CSRF-Token header."""
+
+from __future__ import annotations
+
+import hmac
+
+from litestar import Request
+from litestar.exceptions import PermissionDeniedException
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+
+
+class CsrfRejected(PermissionDeniedException):
+    """The form was stale (e.g. opened before signing in) or forged."""
+
+
+async def verify_csrf(request: Request) -> None:
+    """App-wide before_request hook, so no handler can forget it.
+
+    A handler marked opt={"csrf_rerender": True} gets request.state.csrf_failed instead of an
+    error page, and shows its form again with what the user typed and a fresh token.
+    """
+    if request.method in SAFE_METHODS or request.route_handler.opt.get("csrf_exempt"):
+        return None
+    sent = request.headers.get(HEADER)
+    if not sent and request.content_type[0] in FORM_TYPES:
+        sent = (await request.form()).get(FIELD)
+    expected = request.scope.get("state", {}).get("csrf_token", "")
+    if sent and expected and hmac.compare_digest(str(sent), expected):
+        return None
+    if request.route_handler.opt.get("csrf_rerender"):
+        request.state.csrf_failed = True
+        return None
+    raise CsrfRejected()
+
+
+def csrf_failed(request: Request) -> bool:
+    return bool(getattr(request.state, "csrf_failed", False))

@@ -1,0 +1,78 @@
+"""Error pages and JSON errors, translated, for pages and the API alike."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.i18n import _
+from export_mgmt.web.csrf import CsrfRejected
+from export_mgmt.web.templating import page_context
+
+API_PREFIX = "/api/"
+
+
+def _messages(status: int) -> tuple[str, str]:
+    table = {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        401: (_("Please sign in"), _("You need to sign in to see this page.")),
+        403: (_("Not allowed"), _("Your account may not do this.")),
+        404: (_("Not found"), _("There is no such page or record, or it is outside your area.")),
+        405: (_("Not allowed"), _("This action is not available here.")),
+        413: (_("Too large"), _("What you sent is too large.")),
+        429: (_("Too many requests"), _("Please wait a moment and try again.")),
+    }
+    return table.get(status, (_("Something went wrong"), _("The error was logged. Please try again later.")))
+
+
+def _respond(request: Request, status: int, detail: str | None = None, extra: dict | None = None) -> Response:
+    title, message = _messages(status)
+    message = detail or message
+    if request.url.path.startswith(API_PREFIX):
+        return Response({"status": status, "title": title, "detail": message, **(extra or {})},
+                        status_code=status, media_type=MediaType.JSON)
+    return Template("error.html", context=page_context(request, title=title, message=message, status=status),
+                    status_code=status)
+
+
+def handle_http(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", HTTP_500_INTERNAL_SERVER_ERROR)
+    if isinstance(exc, NotAuthorizedException) and not request.url.path.startswith(API_PREFIX):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target)}")
+    if isinstance(exc, CsrfRejected):
+        return _respond(request, 403, _("This form has expired or did not come from this site. "
+                                        "Go back, reload the page and send it again."))
+    if isinstance(exc, ValidationException):
+        extra = {"errors": exc.extra} if exc.extra and request.url.path.startswith(API_PREFIX) else None
+        return _respond(request, 400, _("Some fields are missing or have the wrong type."), extra)
+    if isinstance(exc, HTTPException):
+        return _respond(request, status)
+    return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def handle_not_found(request: Request, exc: Exception) -> Response:
+    return _respond(request, 404)
+
+
+def handle_denied(request: Request, exc: Exception) -> Response:
+    return _respond(request, 403)
+
+
+def handle_form_errors(request: Request, exc: FormErrors) -> Response:
+    """Only the API reaches this: pages catch FormErrors and show the form again."""
+    return _respond(request, 422, _("Please correct the marked fields."), {"errors": exc.errors, **exc.extra})
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: handle_http,
+    RecordNotFound: handle_not_found,
+    AccessDenied: handle_denied,
+    FormErrors: handle_form_errors,
+    HTTP_500_INTERNAL_SERVER_ERROR: handle_http,
+}

@@ -1,0 +1,26 @@
+"""The start page: what the signed-in person's area holds at a glance."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Redirect, Template
+
+from export_mgmt.web.templating import page_context
+from export_mgmt.workers import services as workers
+
+
+class HomeController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, request: Request) -> Template | Redirect:
+        actor = request.scope["state"].get("actor")
+        if actor is None:
+            return Redirect("/login")
+        counts = await workers.counts_by_status(actor) if actor.can_read_workers else {}
+        return Template("home.html", context=page_context(request, counts=counts, total=sum(counts.values())))
+
+    @get("/healthz", cache=False)
+    async def health(self) -> dict[str, str]:
+        return {"status": "ok"}

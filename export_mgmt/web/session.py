@@ -1,0 +1,103 @@
+"""ASGI middleware that resolves the session, the CSRF token and the language for every request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from export_mgmt.accounts.services import actor_from_row
+from export_mgmt.accounts.sessions import load_session
+from export_mgmt.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, negotiate, set_locale
+from export_mgmt.settings import get_settings
+
+SESSION_COOKIE = "em_session"
+ANON_COOKIE = "em_anon"
+LOCALE_COOKIE = "em_lang"
+SKIP_PREFIXES = ("/static/",)
+
+
+def csrf_token_for(seed: str) -> str:
+    """The token is bound to the session (or the anonymous visitor), so a new session makes old forms stale."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_header(name: str, value: str, max_age: int | None = None) -> str:
+    settings = get_settings()
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if settings.secure_cookies:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header is treated as no cookies
+                return {}
+            return {key: morsel.value for key, morsel in jar.items()}
+    return {}
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else ""
+
+
+class SessionMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        state = scope.setdefault("state", {})
+        set_cookies: list[str] = []
+        actor, token = None, cookies.get(SESSION_COOKIE)
+        if token:
+            found = await load_session(token)
+            if found:
+                actor = actor_from_row(found.user, client_address(scope))
+                state["session_id"] = found.session_id
+            else:
+                token = None
+                set_cookies.append(cookie_header(SESSION_COOKIE, "", max_age=0))
+        anon = cookies.get(ANON_COOKIE)
+        if not anon:
+            anon = secrets.token_urlsafe(18)
+            set_cookies.append(cookie_header(ANON_COOKIE, anon))
+        state["actor"] = actor
+        state["session_token"] = token
+        state["csrf_token"] = csrf_token_for(token or f"anon:{anon}")
+        chosen = (actor.locale if actor else None) or cookies.get(LOCALE_COOKIE)
+        locale = chosen if chosen in SUPPORTED_LOCALES else negotiate(_header(scope, b"accept-language"))
+        state["locale"] = locale or DEFAULT_LOCALE
+        set_locale(state["locale"])
+
+        async def send_with_cookies(message: Message) -> None:
+            if message["type"] == "http.response.start" and set_cookies:
+                headers = MutableScopeHeaders.from_message(message)
+                for value in set_cookies:
+                    headers.add("set-cookie", value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookies)

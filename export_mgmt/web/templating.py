@@ -1,0 +1,68 @@
+"""The Jinja environment: gettext installed once, Babel formatters and labels as globals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from export_mgmt import i18n
+from export_mgmt.idnumber import mask
+from export_mgmt.regions import county_name, shenyang_counties, townships_of
+from export_mgmt.settings import Settings
+from export_mgmt.accounts.labels import ROLES
+from export_mgmt.workers import labels
+
+
+def _label(mapping: dict[str, str], code: Any) -> str:
+    text = mapping.get(code if code is not None else "")
+    return i18n.gettext(text) if text else str(code or "")
+
+
+def build_environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(settings.templates_dir),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: i18n.gettext(s),
+        ngettext=lambda s, p, n: i18n._translations(i18n.get_locale()).ngettext(s, p, n),
+        pgettext=lambda c, s: i18n.pgettext(c, s),
+        newstyle=True,
+    )
+    env.globals.update(
+        labels=labels,
+        role_labels=ROLES,
+        label=_label,
+        county_name=county_name,
+        shenyang_counties=shenyang_counties,
+        townships_of=townships_of,
+        locales=i18n.LOCALE_NAMES,
+        get_locale=i18n.get_locale,
+    )
+    env.filters.update(
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
+        number=i18n.format_number,
+        money=i18n.format_money,
+        mask=mask,
+    )
+    return env
+
+
+def template_config(settings: Settings) -> TemplateConfig:
+    engine = JinjaTemplateEngine.from_environment(build_environment(settings))
+    return TemplateConfig(instance=engine)
+
+
+def page_context(request: Request, **context: Any) -> dict[str, Any]:
+    """What every page needs besides its own data."""
+    state = request.scope.get("state", {})
+    return {"actor": state.get("actor"), "csrf_token": state.get("csrf_token", ""), **context}

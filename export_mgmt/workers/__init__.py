@@ -1,0 +1,1 @@
+"""The rural surplus-labour pool: workers registered by county offices."""

@@ -1,0 +1,92 @@
+"""Worker registry pages: list with filters, register, view with history, edit."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from export_mgmt.accounts.actor import Actor
+from export_mgmt.accounts.controllers import stale_form_message
+from export_mgmt.errors import AccessDenied, FormErrors
+from export_mgmt.settings import get_settings
+from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.forms import page_count, page_number
+from export_mgmt.web.guards import requires_login
+from export_mgmt.web.templating import page_context
+from export_mgmt.workers import services
+from export_mgmt.workers.forms import LANGUAGE_ROWS, SKILL_ROWS, form_values, parse_form, record_values
+
+
+def _form_page(request: Request, actor: Actor, values: dict, errors: dict, worker_id: int | None = None,
+               status: int = 200, extra: dict | None = None) -> Template:
+    return Template("workers/form.html", status_code=status, context=page_context(
+        request, values=values, errors=errors, worker_id=worker_id, skill_rows=SKILL_ROWS,
+        language_rows=LANGUAGE_ROWS, duplicate_id=(extra or {}).get("duplicate_id")))
+
+
+class WorkerPages(Controller):
+    path = "/workers"
+    guards = [requires_login]
+    tags = ["workers"]
+    include_in_schema = False
+
+    @get("/")
+    async def list_workers(self, request: Request, actor: Actor, q: str = "", county: str = "",
+                           township: str = "", status: str = "", skill: str = "", intention: str = "",
+                           group_4050: str = "", page: str = "1") -> Template:
+        flt = services.WorkerFilter(q=q, county_code=county, township=township, status=status, skill=skill,
+                                    intention=intention, group_4050=group_4050 == "1")
+        size = get_settings().page_size
+        result = await services.search(actor, flt, page_number(page), size)
+        return Template("workers/list.html", context=page_context(
+            request, result=result, filter=flt, pages=page_count(result.total, size),
+            query={k: v for k, v in request.query_params.items() if k != "page"}))
+
+    @get("/new")
+    async def new_worker(self, request: Request, actor: Actor) -> Template:
+        if not actor.can_write_workers:
+            raise AccessDenied()
+        return _form_page(request, actor, {"county_code": actor.county_scope or "", "status": "available",
+                                           "intention": "either", "education": "junior_secondary"}, {})
+
+    @post("/new", opt={"csrf_rerender": True})
+    async def register(self, request: Request, actor: Actor) -> Template | Redirect:
+        form = await request.form()
+        data, errors = parse_form(form)
+        try:
+            if csrf_failed(request):
+                raise FormErrors({"": stale_form_message()})
+            if errors:
+                raise FormErrors(errors)
+            worker_id = await services.register(actor, data)
+        except FormErrors as exc:
+            return _form_page(request, actor, form_values(form), exc.errors, status=400, extra=exc.extra)
+        return Redirect(f"/workers/{worker_id}")
+
+    @get("/{worker_id:int}")
+    async def show(self, request: Request, actor: Actor, worker_id: int) -> Template:
+        worker = await services.get(actor, worker_id)
+        history = await services.history(actor, worker_id)
+        return Template("workers/detail.html", context=page_context(request, worker=worker, history=history))
+
+    @get("/{worker_id:int}/edit")
+    async def edit(self, request: Request, actor: Actor, worker_id: int) -> Template:
+        if not actor.can_write_workers:
+            raise AccessDenied()
+        worker = await services.get(actor, worker_id)
+        return _form_page(request, actor, record_values(worker), {}, worker_id)
+
+    @post("/{worker_id:int}/edit", opt={"csrf_rerender": True})
+    async def update(self, request: Request, actor: Actor, worker_id: int) -> Template | Redirect:
+        await services.get(actor, worker_id)  # out of scope: 404 before anything else
+        form = await request.form()
+        data, errors = parse_form(form)
+        try:
+            if csrf_failed(request):
+                raise FormErrors({"": stale_form_message()})
+            if errors:
+                raise FormErrors(errors)
+            await services.update(actor, worker_id, data)
+        except FormErrors as exc:
+            return _form_page(request, actor, form_values(form), exc.errors, worker_id, status=400, extra=exc.extra)
+        return Redirect(f"/workers/{worker_id}")

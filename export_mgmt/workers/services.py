@@ -1,0 +1,251 @@
+"""Worker registry actions; every query is scoped to what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from piccolo.columns.combination import Where
+
+from export_mgmt.accounts.actor import Actor
+from export_mgmt.accounts.sessions import utcnow
+from export_mgmt.audit import services as audit
+from export_mgmt.db import is_unique_violation, write_transaction
+from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.i18n import _
+from export_mgmt.idnumber import IdNumberError, age_on, birth_date_cutoff, is_4050, mask, parse
+from export_mgmt.regions import county_name
+from export_mgmt.workers.schemas import (
+    LanguageRead, SkillRead, WorkerCreate, WorkerPage, WorkerRead, WorkerSummary, WorkerUpdate,
+)
+from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
+from export_mgmt.workers.validation import clean
+
+BUREAU_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """Ages and the 4050 group are counted on the bureau's calendar day."""
+    return dt.datetime.now(BUREAU_TZ).date()
+
+
+def _scope(actor: Actor) -> list[Where]:
+    if not actor.can_read_workers:
+        raise AccessDenied()
+    return [Worker.county_code == actor.county_scope] if actor.county_scope else []
+
+
+def _where(query, conditions):
+    for condition in conditions:
+        query = query.where(condition)
+    return query
+
+
+@dataclass(frozen=True)
+class WorkerFilter:
+    q: str = ""
+    county_code: str = ""
+    township: str = ""
+    status: str = ""
+    skill: str = ""
+    intention: str = ""
+    group_4050: bool = False
+
+
+def _filter_conditions(flt: WorkerFilter, on: dt.date) -> list:
+    conditions = []
+    q = flt.q.strip()
+    if q:
+        try:
+            conditions.append(Worker.id_number == parse(q, today=on).number)
+        except IdNumberError:
+            conditions.append(Worker.name.like(f"%{q}%") | Worker.id_number.like(f"{q.upper()}%"))
+    if flt.county_code:
+        conditions.append(Worker.county_code == flt.county_code)
+    if flt.township:
+        conditions.append((Worker.township_code == flt.township) | Worker.township_name.like(f"%{flt.township}%"))
+    if flt.status:
+        conditions.append(Worker.status == flt.status)
+    if flt.intention:
+        conditions.append(Worker.intention == flt.intention)
+    if flt.skill:
+        with_skill = WorkerSkill.select(WorkerSkill.worker).where(WorkerSkill.trade.like(f"%{flt.skill.strip()}%"))
+        conditions.append(Worker.id.is_in(with_skill))
+    if flt.group_4050:
+        conditions.append(
+            ((Worker.sex == "F") & (Worker.birth_date <= birth_date_cutoff(40, on)))
+            | ((Worker.sex == "M") & (Worker.birth_date <= birth_date_cutoff(50, on)))
+        )
+    return conditions
+
+
+def _summary(row: dict, on: dt.date) -> WorkerSummary:
+    return WorkerSummary(
+        id=row["id"], id_number=mask(row["id_number"]), name=row["name"], sex=row["sex"],
+        age=age_on(row["birth_date"], on), is_4050=is_4050(row["sex"], row["birth_date"], on),
+        county_code=row["county_code"], county_name=county_name(row["county_code"]) or row["county_code"],
+        township_name=row["township_name"], status=row["status"], intention=row["intention"],
+    )
+
+
+async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int = 50) -> WorkerPage:
+    on = today()
+    conditions = _scope(actor) + _filter_conditions(flt, on)
+    page = max(page, 1)
+    columns = (Worker.id, Worker.id_number, Worker.name, Worker.sex, Worker.birth_date, Worker.county_code,
+               Worker.township_name, Worker.status, Worker.intention)
+    rows = await _where(Worker.select(*columns), conditions).order_by(Worker.id, ascending=False).limit(
+        page_size).offset((page - 1) * page_size)
+    total = await _where(Worker.count(), conditions)
+    return WorkerPage(items=[_summary(r, on) for r in rows], total=total, page=page, page_size=page_size)
+
+
+async def _load(actor: Actor, condition) -> WorkerRead:
+    rows = await _where(Worker.select(), _scope(actor) + [condition])
+    if not rows:
+        raise RecordNotFound()
+    row = rows[0]
+    skills = await WorkerSkill.select().where(WorkerSkill.worker == row["id"]).order_by(WorkerSkill.id)
+    languages = await WorkerLanguage.select().where(WorkerLanguage.worker == row["id"]).order_by(WorkerLanguage.id)
+    on = today()
+    full = actor.sees_full_id_numbers
+    return WorkerRead(
+        id=row["id"], id_number=row["id_number"] if full else mask(row["id_number"]), id_number_masked=not full,
+        name=row["name"], sex=row["sex"], birth_date=row["birth_date"], age=age_on(row["birth_date"], on),
+        is_4050=is_4050(row["sex"], row["birth_date"], on), id_region_code=row["id_region_code"],
+        id_region_name=county_name(row["id_region_code"]) or "", county_code=row["county_code"],
+        county_name=county_name(row["county_code"]) or row["county_code"], township_code=row["township_code"],
+        township_name=row["township_name"], village=row["village"], phone=row["phone"],
+        education=row["education"], health_check_date=row["health_check_date"],
+        health_check_result=row["health_check_result"], training=row["training"], intention=row["intention"],
+        preferred_destinations=[d for d in row["preferred_destinations"].split(",") if d],
+        status=row["status"], notes=row["notes"],
+        skills=[SkillRead(trade=s["trade"], level=s["level"], certificate_no=s["certificate_no"]) for s in skills],
+        languages=[LanguageRead(language=lg["language"], level=lg["level"], test_name=lg["test_name"],
+                                score=lg["score"]) for lg in languages],
+        created_at=row["created_at"], updated_at=row["updated_at"], version=row["version"],
+    )
+
+
+async def get(actor: Actor, worker_id: int) -> WorkerRead:
+    return await _load(actor, Worker.id == worker_id)
+
+
+async def get_by_id_number(actor: Actor, raw: str) -> WorkerRead:
+    try:
+        number = parse(raw, today=today()).number
+    except IdNumberError as exc:
+        raise RecordNotFound() from exc
+    return await _load(actor, Worker.id_number == number)
+
+
+async def _duplicate_error(actor: Actor, id_number: str, exclude_id: int | None = None) -> FormErrors | None:
+    query = Worker.select(Worker.id, Worker.county_code).where(Worker.id_number == id_number)
+    if exclude_id is not None:
+        query = query.where(Worker.id != exclude_id)
+    rows = await query
+    if not rows:
+        return None
+    existing = rows[0]
+    visible = actor.county_scope in (None, existing["county_code"])
+    if visible:
+        return FormErrors({"id_number": _("This identity number is already registered.")},
+                          extra={"duplicate_id": existing["id"]})
+    return FormErrors({"id_number": _(
+        "This identity number is already registered by the %(county)s office; contact them to transfer it.",
+        county=county_name(existing["county_code"]) or existing["county_code"])})
+
+
+def _child_rows(worker_id: int, skills: list[dict], languages: list[dict]):
+    return ([WorkerSkill(worker=worker_id, **s) for s in skills],
+            [WorkerLanguage(worker=worker_id, **lg) for lg in languages])
+
+
+def _children_summary(skills: list[dict], languages: list[dict]) -> dict:
+    return {
+        "skills": "; ".join(f"{s['trade']} {s['level']} {s['certificate_no']}".strip() for s in skills),
+        "languages": "; ".join(f"{lg['language']} {lg['level']} {lg['test_name']} {lg['score'] or ''}".strip()
+                               for lg in languages),
+    }
+
+
+async def register(actor: Actor, data: WorkerCreate) -> int:
+    if not actor.can_write_workers:
+        raise AccessDenied()
+    cleaned, errors = clean(data, actor, today())
+    if cleaned is None:
+        raise FormErrors(errors)
+    try:
+        async with write_transaction():
+            duplicate = await _duplicate_error(actor, cleaned.values["id_number"])
+            if duplicate:
+                raise duplicate
+            rows = await Worker.insert(Worker(created_by=actor.id, **cleaned.values)).returning(Worker.id)
+            worker_id = rows[0]["id"]
+            skills, languages = _child_rows(worker_id, cleaned.skills, cleaned.languages)
+            if skills:
+                await WorkerSkill.insert(*skills)
+            if languages:
+                await WorkerLanguage.insert(*languages)
+            after = {**cleaned.values, **_children_summary(cleaned.skills, cleaned.languages)}
+            after["id_number"] = mask(after["id_number"])
+            await audit.record(actor, "worker", worker_id, "created", audit.diff({}, after))
+    except Exception as exc:
+        # Two clerks registering the same person at the same moment: the unique index decides.
+        if is_unique_violation(exc):
+            raise await _duplicate_error(actor, cleaned.values["id_number"]) or FormErrors(
+                {"id_number": _("This identity number is already registered.")}) from exc
+        raise
+    return worker_id
+
+
+async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
+    if not actor.can_write_workers:
+        raise AccessDenied()
+    cleaned, errors = clean(data, actor, today())
+    if cleaned is None:
+        raise FormErrors(errors)
+    async with write_transaction():
+        rows = await _where(Worker.select(), _scope(actor) + [Worker.id == worker_id])
+        if not rows:
+            raise RecordNotFound()
+        before = rows[0]
+        if data.version and data.version != before["version"]:
+            raise FormErrors({"": _("Someone else changed this record while you were editing. "
+                                    "Reload it and make your change again.")})
+        duplicate = await _duplicate_error(actor, cleaned.values["id_number"], exclude_id=worker_id)
+        if duplicate:
+            raise duplicate
+        old_skills = await WorkerSkill.select().where(WorkerSkill.worker == worker_id).order_by(WorkerSkill.id)
+        old_languages = await WorkerLanguage.select().where(WorkerLanguage.worker == worker_id).order_by(
+            WorkerLanguage.id)
+        update_values = {getattr(Worker, k): v for k, v in cleaned.values.items()}
+        update_values[Worker.version] = before["version"] + 1
+        update_values[Worker.updated_at] = utcnow()
+        await Worker.update(update_values).where(Worker.id == worker_id)
+        await WorkerSkill.delete().where(WorkerSkill.worker == worker_id)
+        await WorkerLanguage.delete().where(WorkerLanguage.worker == worker_id)
+        skills, languages = _child_rows(worker_id, cleaned.skills, cleaned.languages)
+        if skills:
+            await WorkerSkill.insert(*skills)
+        if languages:
+            await WorkerLanguage.insert(*languages)
+        old = {**before, **_children_summary(old_skills, old_languages)}
+        new = {**cleaned.values, **_children_summary(cleaned.skills, cleaned.languages)}
+        old["id_number"], new["id_number"] = mask(old["id_number"]), mask(new["id_number"])
+        changes = audit.diff(old, new)
+        if changes:
+            await audit.record(actor, "worker", worker_id, "updated", changes)
+
+
+async def history(actor: Actor, worker_id: int) -> list[audit.AuditEntry]:
+    await get(actor, worker_id)  # scope check first: no history of records the actor cannot see
+    return await audit.history("worker", worker_id)
+
+
+async def counts_by_status(actor: Actor) -> dict[str, int]:
+    conditions = _scope(actor)
+    rows = await _where(Worker.select(Worker.status, Worker.id.count().as_alias("n")), conditions).group_by(
+        Worker.status)
+    return {row["status"]: row["n"] for row in rows}
