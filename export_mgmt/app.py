@@ -26,7 +26,8 @@ from export_mgmt.workers.controllers import WorkerPages
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, manage_database: bool = True) -> Litestar:
+    """manage_database=False leaves the connection pool to the caller (the test suite shares one)."""
     settings = settings or get_settings()
 
     async def on_startup() -> None:
@@ -47,8 +48,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=template_config(settings),
         openapi_config=OpenAPIConfig(title="export-mgmt API", version="1.0.0", path="/api/schema"),
-        on_startup=[on_startup],
-        on_shutdown=[on_shutdown],
+        on_startup=[on_startup] if manage_database else [],
+        on_shutdown=[on_shutdown] if manage_database else [],
         request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
     )

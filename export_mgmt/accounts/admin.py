@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from export_mgmt.web.guards import CurrentActor
+from litestar.params import FromPath
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
@@ -38,7 +40,7 @@ class UserAdminController(Controller):
             agencies=await services.list_agencies(), history=history or []))
 
     @get("/")
-    async def list_users(self, request: Request, actor: Actor) -> Template:
+    async def list_users(self, request: Request, actor: CurrentActor) -> Template:
         return Template("accounts/users.html",
                         context=page_context(request, users=await services.list_users(actor)))
 
@@ -47,7 +49,7 @@ class UserAdminController(Controller):
         return await self._form(request, {"active": "on", "role": "county_clerk"}, {})
 
     @post("/new", opt={"csrf_rerender": True})
-    async def create_user(self, request: Request, actor: Actor, data: FormBody) -> Template | Redirect:
+    async def create_user(self, request: Request, actor: CurrentActor, data: FormBody) -> Template | Redirect:
         try:
             if csrf_failed(request):
                 raise FormErrors({"": stale_form_message()})
@@ -57,14 +59,14 @@ class UserAdminController(Controller):
         return Redirect(f"/admin/users/{user_id}")
 
     @get("/{user_id:int}")
-    async def edit_user(self, request: Request, actor: Actor, user_id: int) -> Template:
+    async def edit_user(self, request: Request, actor: CurrentActor, user_id: FromPath[int]) -> Template:
         user = await services.get_user(actor, user_id)
         values = {**user, "agency_id": str(user["agency"] or ""), "county_code": user["county_code"] or "",
                   "active": "on" if user["active"] else ""}
         return await self._form(request, values, {}, user_id, history=await audit.history("user", user_id))
 
     @post("/{user_id:int}", opt={"csrf_rerender": True})
-    async def update_user(self, request: Request, actor: Actor, user_id: int,
+    async def update_user(self, request: Request, actor: CurrentActor, user_id: FromPath[int],
                           data: FormBody) -> Template | Redirect:
         user = await services.get_user(actor, user_id)
         try:

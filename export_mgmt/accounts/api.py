@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import msgspec
+from export_mgmt.web.guards import CurrentActor
+from litestar.params import JSONBody
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import ClientException
 
@@ -39,7 +41,7 @@ class SessionApi(Controller):
     # A cross-site page cannot send application/json without a CORS preflight, which this API
     # never grants; that is what protects sign-in here instead of a token the client has not got yet.
     @post("/", opt={"csrf_exempt": True}, summary="Sign in")
-    async def login(self, request: Request, data: LoginIn) -> Response[SessionOut]:
+    async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[SessionOut]:
         if request.content_type[0] != "application/json":
             raise ClientException(status_code=415)
         result = await services.authenticate(data.username, data.password, address(request),
@@ -48,10 +50,10 @@ class SessionApi(Controller):
         return Response(body, status_code=201, cookies=[cookie(SESSION_COOKIE, result.token)])
 
     @get("/", guards=[requires_login], summary="Who is signed in")
-    async def current(self, request: Request, actor: Actor) -> SessionOut:
+    async def current(self, request: Request, actor: CurrentActor) -> SessionOut:
         return _out(actor, request.scope["state"]["csrf_token"])
 
     @delete("/", guards=[requires_login], summary="Sign out", status_code=204)
-    async def logout(self, request: Request, actor: Actor) -> Response[None]:
+    async def logout(self, request: Request, actor: CurrentActor) -> Response[None]:
         await services.logout(actor, request.scope["state"]["session_token"])
         return Response(None, status_code=204, cookies=[cookie(SESSION_COOKIE, "", max_age=0)])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from litestar.params import FromQuery
+from export_mgmt.web.guards import CurrentActor
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -33,7 +35,7 @@ class SessionController(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_page(self, request: Request, next: str = "/") -> Template:
+    async def login_page(self, request: Request, next: FromQuery[str] = "/") -> Template:
         return Template("accounts/login.html", context=page_context(
             request, values={"username": ""}, errors={}, next=safe_next(next)))
 
@@ -84,7 +86,7 @@ class AccountController(Controller):
         return Template("accounts/password.html", context=page_context(request, errors={}, done=False))
 
     @post("/password", opt={"csrf_rerender": True})
-    async def change_password(self, request: Request, actor: Actor, data: FormBody) -> Template:
+    async def change_password(self, request: Request, actor: CurrentActor, data: FormBody) -> Template:
         try:
             if csrf_failed(request):
                 raise FormErrors({"": stale_form_message()})

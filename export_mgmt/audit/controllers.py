@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromQuery
 from litestar import Controller, Request, get
 from litestar.response import Template
 
@@ -20,8 +21,8 @@ class AuditController(Controller):
     include_in_schema = False
 
     @get("/")
-    async def browse(self, request: Request, entity: str = "", entity_id: str = "", by: str = "",
-                     action: str = "", page: str = "1") -> Template:
+    async def browse(self, request: Request, entity: FromQuery[str] = "", entity_id: FromQuery[str] = "", by: FromQuery[str] = "",
+                     action: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
         flt = services.AuditFilter(entity=entity.strip(), entity_id=entity_id.strip(), actor=by.strip(),
                                    action=action.strip())
         current = page_number(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -15,6 +16,7 @@ from export_mgmt.web.csrf import CsrfRejected
 from export_mgmt.web.templating import page_context
 
 API_PREFIX = "/api/"
+log = logging.getLogger("export_mgmt.web")
 
 
 def _messages(status: int) -> tuple[str, str]:
@@ -53,6 +55,7 @@ def handle_http(request: Request, exc: Exception) -> Response:
         return _respond(request, 400, _("Some fields are missing or have the wrong type."), extra)
     if isinstance(exc, HTTPException):
         return _respond(request, status)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
@@ -39,3 +40,7 @@ async def provide_actor(request: Request) -> Actor:
     if actor is None:
         raise NotAuthorizedException()
     return actor
+
+
+# Handlers declare `actor: CurrentActor` to receive the signed-in person.
+CurrentActor = NamedDependency[Actor]

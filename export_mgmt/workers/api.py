@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from litestar.params import JSONBody, FromPath, FromQuery
+from export_mgmt.web.guards import CurrentActor
 from litestar import Controller, get, patch, post
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -19,26 +21,26 @@ class WorkerApi(Controller):
     tags = ["workers"]
 
     @get("/", summary="Search the worker pool")
-    async def search(self, actor: Actor, q: str = "", county: str = "", township: str = "", status: str = "",
-                     skill: str = "", intention: str = "", group_4050: bool = False, page: str = "1") -> WorkerPage:
+    async def search(self, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "", township: FromQuery[str] = "", status: FromQuery[str] = "",
+                     skill: FromQuery[str] = "", intention: FromQuery[str] = "", group_4050: FromQuery[bool] = False, page: FromQuery[str] = "1") -> WorkerPage:
         flt = services.WorkerFilter(q=q, county_code=county, township=township, status=status, skill=skill,
                                     intention=intention, group_4050=group_4050)
         return await services.search(actor, flt, page_number(page), get_settings().page_size)
 
     @post("/", summary="Register a worker", status_code=HTTP_201_CREATED)
-    async def register(self, actor: Actor, data: WorkerCreate) -> WorkerRead:
+    async def register(self, actor: CurrentActor, data: JSONBody[WorkerCreate]) -> WorkerRead:
         worker_id = await services.register(actor, data)
         return await services.get(actor, worker_id)
 
     @get("/{worker_id:int}", summary="One worker")
-    async def show(self, actor: Actor, worker_id: int) -> WorkerRead:
+    async def show(self, actor: CurrentActor, worker_id: FromPath[int]) -> WorkerRead:
         return await services.get(actor, worker_id)
 
     @get("/by-id-number/{id_number:str}", summary="One worker by identity number")
-    async def by_id_number(self, actor: Actor, id_number: str) -> WorkerRead:
+    async def by_id_number(self, actor: CurrentActor, id_number: FromPath[str]) -> WorkerRead:
         return await services.get_by_id_number(actor, id_number)
 
     @patch("/{worker_id:int}", summary="Change a worker (send the version you read)")
-    async def update(self, actor: Actor, worker_id: int, data: WorkerUpdate) -> WorkerRead:
+    async def update(self, actor: CurrentActor, worker_id: FromPath[int], data: JSONBody[WorkerUpdate]) -> WorkerRead:
         await services.update(actor, worker_id, data)
         return await services.get(actor, worker_id)

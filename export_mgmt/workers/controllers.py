@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath, FromQuery
+from export_mgmt.web.guards import CurrentActor
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
@@ -31,9 +33,9 @@ class WorkerPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def list_workers(self, request: Request, actor: Actor, q: str = "", county: str = "",
-                           township: str = "", status: str = "", skill: str = "", intention: str = "",
-                           group_4050: str = "", page: str = "1") -> Template:
+    async def list_workers(self, request: Request, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "",
+                           township: FromQuery[str] = "", status: FromQuery[str] = "", skill: FromQuery[str] = "", intention: FromQuery[str] = "",
+                           group_4050: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
         flt = services.WorkerFilter(q=q, county_code=county, township=township, status=status, skill=skill,
                                     intention=intention, group_4050=group_4050 == "1")
         size = get_settings().page_size
@@ -43,14 +45,14 @@ class WorkerPages(Controller):
             query={k: v for k, v in request.query_params.items() if k != "page"}))
 
     @get("/new")
-    async def new_worker(self, request: Request, actor: Actor) -> Template:
+    async def new_worker(self, request: Request, actor: CurrentActor) -> Template:
         if not actor.can_write_workers:
             raise AccessDenied()
         return _form_page(request, actor, {"county_code": actor.county_scope or "", "status": "available",
                                            "intention": "either", "education": "junior_secondary"}, {})
 
     @post("/new", opt={"csrf_rerender": True})
-    async def register(self, request: Request, actor: Actor) -> Template | Redirect:
+    async def register(self, request: Request, actor: CurrentActor) -> Template | Redirect:
         form = await request.form()
         data, errors = parse_form(form)
         try:
@@ -64,20 +66,20 @@ class WorkerPages(Controller):
         return Redirect(f"/workers/{worker_id}")
 
     @get("/{worker_id:int}")
-    async def show(self, request: Request, actor: Actor, worker_id: int) -> Template:
+    async def show(self, request: Request, actor: CurrentActor, worker_id: FromPath[int]) -> Template:
         worker = await services.get(actor, worker_id)
         history = await services.history(actor, worker_id)
         return Template("workers/detail.html", context=page_context(request, worker=worker, history=history))
 
     @get("/{worker_id:int}/edit")
-    async def edit(self, request: Request, actor: Actor, worker_id: int) -> Template:
+    async def edit(self, request: Request, actor: CurrentActor, worker_id: FromPath[int]) -> Template:
         if not actor.can_write_workers:
             raise AccessDenied()
         worker = await services.get(actor, worker_id)
         return _form_page(request, actor, record_values(worker), {}, worker_id)
 
     @post("/{worker_id:int}/edit", opt={"csrf_rerender": True})
-    async def update(self, request: Request, actor: Actor, worker_id: int) -> Template | Redirect:
+    async def update(self, request: Request, actor: CurrentActor, worker_id: FromPath[int]) -> Template | Redirect:
         await services.get(actor, worker_id)  # out of scope: 404 before anything else
         form = await request.form()
         data, errors = parse_form(form)

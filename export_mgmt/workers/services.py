@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import Where
+from piccolo.query.functions.aggregate import Count
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.accounts.sessions import utcnow
@@ -246,6 +247,6 @@ async def history(actor: Actor, worker_id: int) -> list[audit.AuditEntry]:
 
 async def counts_by_status(actor: Actor) -> dict[str, int]:
     conditions = _scope(actor)
-    rows = await _where(Worker.select(Worker.status, Worker.id.count().as_alias("n")), conditions).group_by(
+    rows = await _where(Worker.select(Worker.status, Count(alias="n")), conditions).group_by(
         Worker.status)
     return {row["status"]: row["n"] for row in rows}

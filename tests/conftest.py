@@ -1,0 +1,133 @@
+"""Test setup: environment first (before the app is imported), one schema per run, a clean database per test.
+
+TEST_DATABASE_URL selects PostgreSQL; without it the suite runs on a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="export-mgmt-tests-"))
+os.environ["DATA_DIR"] = str(_TMP)
+os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
+# Cheap hashing keeps the suite fast; production defaults are far stronger.
+os.environ["ARGON2_TIME_COST"] = "1"
+os.environ["ARGON2_MEMORY_KIB"] = "8192"
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+os.environ["PICCOLO_CONF"] = "export_mgmt.piccolo_conf"
+
+import pytest  # noqa: E402
+import httpx  # noqa: E402
+
+from export_mgmt import db  # noqa: E402
+from export_mgmt.accounts.passwords import hash_password  # noqa: E402
+from export_mgmt.accounts.tables import AppUser  # noqa: E402
+from export_mgmt.agencies.tables import Agency  # noqa: E402
+from export_mgmt.app import create_app  # noqa: E402
+from export_mgmt.schema import migrate  # noqa: E402
+
+TABLES = ["worker_language", "worker_skill", "worker", "login_failure", "user_session", "audit_log", "app_user",
+          "agency"]
+PASSWORD = "Secret-pass-123"
+CSRF_RE = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+async def _reset_postgres() -> None:
+    await db.engine().run_ddl("DROP SCHEMA public CASCADE")
+    await db.engine().run_ddl("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database():
+    if db.engine().engine_type == "postgres":
+        await _reset_postgres()
+    await db.start()
+    await migrate()
+    yield
+    await db.stop()
+
+
+@pytest.fixture(autouse=True)
+async def clean_tables(database):
+    engine = db.engine()
+    if engine.engine_type == "postgres":
+        await engine.run_ddl(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in TABLES:
+            await engine.run_ddl(f"DELETE FROM {table}")
+    yield
+
+
+@pytest.fixture(scope="session")
+def app():
+    return create_app(manage_database=False)
+
+
+def _client(app, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    # httpx runs the app in this event loop, beside the suite's shared connection pool.
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+
+@pytest.fixture
+async def client(app):
+    async with _client(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def other_client(app):
+    """A second browser, for the same or another user, from another address."""
+    async with _client(app, "127.0.0.2") as test_client:
+        yield test_client
+
+
+async def create_agency(name: str = "测试劳务公司", county_code: str = "210115") -> int:
+    rows = await Agency.insert(Agency(name=name, county_code=county_code)).returning(Agency.id)
+    return rows[0]["id"]
+
+
+async def create_user(username: str, role: str = "admin", county_code: str | None = None,
+                      agency_id: int | None = None, password: str = PASSWORD, locale: str | None = None) -> int:
+    rows = await AppUser.insert(AppUser(
+        username=username, display_name=username.title(), password_hash=await hash_password(password), role=role,
+        county_code=county_code, agency=agency_id, locale=locale,
+    )).returning(AppUser.id)
+    return rows[0]["id"]
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD):
+    page = await client.get("/login")
+    return await client.post("/login", data={"username": username, "password": password,
+                                             "csrf_token": csrf_from(page.text), "next": "/"},
+                             follow_redirects=False)
+
+
+async def page_token(client: httpx.AsyncClient, path: str = "/") -> str:
+    return csrf_from((await client.get(path)).text)
+
+
+@pytest.fixture
+async def admin_client(client):
+    await create_user("admin", "admin")
+    response = await login(client, "admin")
+    assert response.status_code in (302, 303), response.text
+    return client
+
+
+@pytest.fixture
+async def clerk_client(client):
+    """A clerk of 辽中区 (210115)."""
+    await create_user("clerk", "county_clerk", county_code="210115")
+    response = await login(client, "clerk")
+    assert response.status_code in (302, 303), response.text
+    return client
