@@ -5,6 +5,7 @@ TEST_DATABASE_URL selects PostgreSQL; without it the suite runs on a fresh SQLit
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import tempfile
@@ -16,7 +17,12 @@ os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
 # Cheap hashing keeps the suite fast; production defaults are far stronger.
 os.environ["ARGON2_TIME_COST"] = "1"
 os.environ["ARGON2_MEMORY_KIB"] = "8192"
-os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+# On PostgreSQL each run creates its own database beside the one named, so runs never collide.
+_TEST_DB = f"export_mgmt_test_{os.getpid()}"
+os.environ["DATABASE_URL"] = (
+    _SERVER_URL.rsplit("/", 1)[0] + "/" + _TEST_DB if _SERVER_URL else f"sqlite:///{_TMP / 'test.sqlite3'}"
+)
 os.environ["PICCOLO_CONF"] = "export_mgmt.piccolo_conf"
 
 import pytest  # noqa: E402
@@ -35,19 +41,32 @@ PASSWORD = "Secret-pass-123"
 CSRF_RE = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
-async def _reset_postgres() -> None:
-    await db.engine().run_ddl("DROP SCHEMA public CASCADE")
-    await db.engine().run_ddl("CREATE SCHEMA public")
+async def _postgres_database(action: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_SERVER_URL)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {_TEST_DB} WITH (FORCE)")
+        if action == "create":
+            await conn.execute(f"CREATE DATABASE {_TEST_DB}")
+    finally:
+        await conn.close()
+
+
+if _SERVER_URL:
+    # Before any engine exists: Piccolo's PostgreSQL engine connects as soon as it is built.
+    asyncio.run(_postgres_database("create"))
 
 
 @pytest.fixture(scope="session", autouse=True)
 async def database():
-    if db.engine().engine_type == "postgres":
-        await _reset_postgres()
+    postgres = db.engine().engine_type == "postgres"
     await db.start()
     await migrate()
     yield
     await db.stop()
+    if postgres:
+        await _postgres_database("drop")
 
 
 @pytest.fixture(autouse=True)
