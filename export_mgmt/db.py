@@ -74,6 +74,13 @@ async def stop(db: Engine | None = None) -> None:
         await db.close_connection_pool()
 
 
+def where_all(query, conditions):
+    """AND together a list of Piccolo conditions (an empty list selects everything)."""
+    for condition in conditions:
+        query = query.where(condition)
+    return query
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     """Both drivers report a duplicate key differently; services turn it into a form error."""
     text = f"{type(exc).__name__} {exc}".lower()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from export_mgmt.web.guards import CurrentActor
-from litestar.params import FromPath
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts import services
-from export_mgmt.accounts.actor import Actor, Role
+from export_mgmt.accounts.actor import Role
 from export_mgmt.accounts.controllers import FormBody, stale_form_message
 from export_mgmt.audit import services as audit
 from export_mgmt.errors import FormErrors
 from export_mgmt.web.csrf import csrf_failed
-from export_mgmt.web.guards import requires_admin
+from export_mgmt.web.guards import CurrentActor, requires_admin
 from export_mgmt.web.templating import page_context
 
 ROLES = [r.value for r in Role]

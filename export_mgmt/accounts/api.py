@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import msgspec
-from export_mgmt.web.guards import CurrentActor
-from litestar.params import JSONBody
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import ClientException
+from litestar.params import JSONBody
 
 from export_mgmt.accounts import services
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.web.forms import address, cookie
-from export_mgmt.web.guards import requires_login
+from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.session import SESSION_COOKIE, csrf_token_for
 
 

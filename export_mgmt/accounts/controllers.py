@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.params import FromQuery
-from export_mgmt.web.guards import CurrentActor
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts import services
@@ -17,7 +15,7 @@ from export_mgmt.errors import FormErrors
 from export_mgmt.i18n import SUPPORTED_LOCALES, _
 from export_mgmt.web.csrf import csrf_failed
 from export_mgmt.web.forms import address, cookie, safe_next
-from export_mgmt.web.guards import requires_login
+from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.session import LOCALE_COOKIE, SESSION_COOKIE
 from export_mgmt.web.templating import page_context
 

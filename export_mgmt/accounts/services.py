@@ -14,6 +14,7 @@ from export_mgmt.db import is_unique_violation, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import SUPPORTED_LOCALES, _
 from export_mgmt.regions import is_shenyang_county
+from export_mgmt.settings import get_settings
 
 USER_FIELDS = ("username", "display_name", "role", "county_code", "agency", "locale", "active")
 
@@ -42,7 +43,7 @@ async def authenticate(username: str, password: str, client_address: str, user_a
     username = username.strip().lower()
     if await throttle.is_throttled(username, client_address):
         raise FormErrors({"": _("Too many failed sign-in attempts. Wait %(n)s minutes and try again.",
-                                n=throttle.get_settings().login_window_minutes)})
+                                n=get_settings().login_window_minutes)})
     rows = await AppUser.select().where(AppUser.username == username)
     user = rows[0] if rows else None
     ok = await verify_password(user["password_hash"] if user else dummy_hash(), password)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from litestar.params import FromQuery
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from export_mgmt.audit import services
@@ -21,8 +21,10 @@ class AuditController(Controller):
     include_in_schema = False
 
     @get("/")
-    async def browse(self, request: Request, entity: FromQuery[str] = "", entity_id: FromQuery[str] = "", by: FromQuery[str] = "",
-                     action: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
+    async def browse(
+        self, request: Request, entity: FromQuery[str] = "", entity_id: FromQuery[str] = "",
+        by: FromQuery[str] = "", action: FromQuery[str] = "", page: FromQuery[str] = "1",
+    ) -> Template:
         flt = services.AuditFilter(entity=entity.strip(), entity_id=entity_id.strip(), actor=by.strip(),
                                    action=action.strip())
         current = page_number(page)

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.audit.tables import AuditLog
+from export_mgmt.db import where_all
 
 
 def _plain(value: Any) -> Any:
@@ -100,8 +101,6 @@ async def browse(flt: AuditFilter, page: int, page_size: int) -> tuple[list[Audi
         conditions.append(AuditLog.actor_name == flt.actor.lower())
     if flt.action:
         conditions.append(AuditLog.action == flt.action)
-    for condition in conditions:
-        query = query.where(condition)
-        count = count.where(condition)
+    query, count = where_all(query, conditions), where_all(count, conditions)
     rows = await query.order_by(AuditLog.id, ascending=False).limit(page_size).offset((page - 1) * page_size)
     return [_entry(row) for row in rows], await count

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from litestar import Request
-from litestar.di import NamedDependency
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 

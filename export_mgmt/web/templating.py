@@ -10,10 +10,10 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from export_mgmt import i18n
+from export_mgmt.accounts.labels import ROLES
 from export_mgmt.idnumber import mask
 from export_mgmt.regions import county_name, shenyang_counties, townships_of
 from export_mgmt.settings import Settings
-from export_mgmt.accounts.labels import ROLES
 from export_mgmt.workers import labels
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from litestar.params import JSONBody, FromPath, FromQuery
-from export_mgmt.web.guards import CurrentActor
 from litestar import Controller, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from export_mgmt.accounts.actor import Actor
 from export_mgmt.settings import get_settings
 from export_mgmt.web.forms import page_number
-from export_mgmt.web.guards import requires_login
+from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.workers import services
 from export_mgmt.workers.schemas import WorkerCreate, WorkerPage, WorkerRead, WorkerUpdate
 
@@ -21,8 +19,11 @@ class WorkerApi(Controller):
     tags = ["workers"]
 
     @get("/", summary="Search the worker pool")
-    async def search(self, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "", township: FromQuery[str] = "", status: FromQuery[str] = "",
-                     skill: FromQuery[str] = "", intention: FromQuery[str] = "", group_4050: FromQuery[bool] = False, page: FromQuery[str] = "1") -> WorkerPage:
+    async def search(
+        self, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "",
+        township: FromQuery[str] = "", status: FromQuery[str] = "", skill: FromQuery[str] = "",
+        intention: FromQuery[str] = "", group_4050: FromQuery[bool] = False, page: FromQuery[str] = "1",
+    ) -> WorkerPage:
         flt = services.WorkerFilter(q=q, county_code=county, township=township, status=status, skill=skill,
                                     intention=intention, group_4050=group_4050)
         return await services.search(actor, flt, page_number(page), get_settings().page_size)

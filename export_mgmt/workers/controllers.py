@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath, FromQuery
-from export_mgmt.web.guards import CurrentActor
+from collections.abc import Awaitable, Callable
+
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor
@@ -13,10 +14,11 @@ from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.settings import get_settings
 from export_mgmt.web.csrf import csrf_failed
 from export_mgmt.web.forms import page_count, page_number
-from export_mgmt.web.guards import requires_login
+from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
 from export_mgmt.workers import services
 from export_mgmt.workers.forms import LANGUAGE_ROWS, SKILL_ROWS, form_values, parse_form, record_values
+from export_mgmt.workers.schemas import WorkerUpdate
 
 
 def _form_page(request: Request, actor: Actor, values: dict, errors: dict, worker_id: int | None = None,
@@ -26,6 +28,22 @@ def _form_page(request: Request, actor: Actor, values: dict, errors: dict, worke
         language_rows=LANGUAGE_ROWS, duplicate_id=(extra or {}).get("duplicate_id")))
 
 
+async def _submit(request: Request, actor: Actor, save: Callable[[WorkerUpdate], Awaitable[int]],
+                  worker_id: int | None = None) -> Template | Redirect:
+    """Register or update from the form; any problem shows the form again as typed, nothing written."""
+    form = await request.form()
+    data, errors = parse_form(form)
+    try:
+        if csrf_failed(request):
+            raise FormErrors({"": stale_form_message()})
+        if errors:
+            raise FormErrors(errors)
+        worker_id = await save(data)
+    except FormErrors as exc:
+        return _form_page(request, actor, form_values(form), exc.errors, worker_id, status=400, extra=exc.extra)
+    return Redirect(f"/workers/{worker_id}")
+
+
 class WorkerPages(Controller):
     path = "/workers"
     guards = [requires_login]
@@ -33,9 +51,11 @@ class WorkerPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def list_workers(self, request: Request, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "",
-                           township: FromQuery[str] = "", status: FromQuery[str] = "", skill: FromQuery[str] = "", intention: FromQuery[str] = "",
-                           group_4050: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
+    async def list_workers(
+        self, request: Request, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "",
+        township: FromQuery[str] = "", status: FromQuery[str] = "", skill: FromQuery[str] = "",
+        intention: FromQuery[str] = "", group_4050: FromQuery[str] = "", page: FromQuery[str] = "1",
+    ) -> Template:
         flt = services.WorkerFilter(q=q, county_code=county, township=township, status=status, skill=skill,
                                     intention=intention, group_4050=group_4050 == "1")
         size = get_settings().page_size
@@ -53,17 +73,7 @@ class WorkerPages(Controller):
 
     @post("/new", opt={"csrf_rerender": True})
     async def register(self, request: Request, actor: CurrentActor) -> Template | Redirect:
-        form = await request.form()
-        data, errors = parse_form(form)
-        try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
-            if errors:
-                raise FormErrors(errors)
-            worker_id = await services.register(actor, data)
-        except FormErrors as exc:
-            return _form_page(request, actor, form_values(form), exc.errors, status=400, extra=exc.extra)
-        return Redirect(f"/workers/{worker_id}")
+        return await _submit(request, actor, lambda data: services.register(actor, data))
 
     @get("/{worker_id:int}")
     async def show(self, request: Request, actor: CurrentActor, worker_id: FromPath[int]) -> Template:
@@ -81,14 +91,9 @@ class WorkerPages(Controller):
     @post("/{worker_id:int}/edit", opt={"csrf_rerender": True})
     async def update(self, request: Request, actor: CurrentActor, worker_id: FromPath[int]) -> Template | Redirect:
         await services.get(actor, worker_id)  # out of scope: 404 before anything else
-        form = await request.form()
-        data, errors = parse_form(form)
-        try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
-            if errors:
-                raise FormErrors(errors)
+
+        async def save(data: WorkerUpdate) -> int:
             await services.update(actor, worker_id, data)
-        except FormErrors as exc:
-            return _form_page(request, actor, form_values(form), exc.errors, worker_id, status=400, extra=exc.extra)
-        return Redirect(f"/workers/{worker_id}")
+            return worker_id
+
+        return await _submit(request, actor, save, worker_id)

@@ -12,13 +12,19 @@ from piccolo.query.functions.aggregate import Count
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.audit import services as audit
-from export_mgmt.db import is_unique_violation, write_transaction
+from export_mgmt.db import is_unique_violation, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, age_on, birth_date_cutoff, is_4050, mask, parse
 from export_mgmt.regions import county_name
 from export_mgmt.workers.schemas import (
-    LanguageRead, SkillRead, WorkerCreate, WorkerPage, WorkerRead, WorkerSummary, WorkerUpdate,
+    LanguageRead,
+    SkillRead,
+    WorkerCreate,
+    WorkerPage,
+    WorkerRead,
+    WorkerSummary,
+    WorkerUpdate,
 )
 from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 from export_mgmt.workers.validation import clean
@@ -35,12 +41,6 @@ def _scope(actor: Actor) -> list[Where]:
     if not actor.can_read_workers:
         raise AccessDenied()
     return [Worker.county_code == actor.county_scope] if actor.county_scope else []
-
-
-def _where(query, conditions):
-    for condition in conditions:
-        query = query.where(condition)
-    return query
 
 
 @dataclass(frozen=True)
@@ -96,14 +96,14 @@ async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int 
     page = max(page, 1)
     columns = (Worker.id, Worker.id_number, Worker.name, Worker.sex, Worker.birth_date, Worker.county_code,
                Worker.township_name, Worker.status, Worker.intention)
-    rows = await _where(Worker.select(*columns), conditions).order_by(Worker.id, ascending=False).limit(
+    rows = await where_all(Worker.select(*columns), conditions).order_by(Worker.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
-    total = await _where(Worker.count(), conditions)
+    total = await where_all(Worker.count(), conditions)
     return WorkerPage(items=[_summary(r, on) for r in rows], total=total, page=page, page_size=page_size)
 
 
 async def _load(actor: Actor, condition) -> WorkerRead:
-    rows = await _where(Worker.select(), _scope(actor) + [condition])
+    rows = await where_all(Worker.select(), _scope(actor) + [condition])
     if not rows:
         raise RecordNotFound()
     row = rows[0]
@@ -208,7 +208,7 @@ async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
     if cleaned is None:
         raise FormErrors(errors)
     async with write_transaction():
-        rows = await _where(Worker.select(), _scope(actor) + [Worker.id == worker_id])
+        rows = await where_all(Worker.select(), _scope(actor) + [Worker.id == worker_id])
         if not rows:
             raise RecordNotFound()
         before = rows[0]
@@ -247,6 +247,6 @@ async def history(actor: Actor, worker_id: int) -> list[audit.AuditEntry]:
 
 async def counts_by_status(actor: Actor) -> dict[str, int]:
     conditions = _scope(actor)
-    rows = await _where(Worker.select(Worker.status, Count(alias="n")), conditions).group_by(
+    rows = await where_all(Worker.select(Worker.status, Count(alias="n")), conditions).group_by(
         Worker.status)
     return {row["status"]: row["n"] for row in rows}
