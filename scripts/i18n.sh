@@ -22,6 +22,10 @@ POT=locales/messages.pot
 IGNORE_DIRS=".* __pycache__"
 
 PYTHON="${PYTHON:-$(command -v python || command -v python3 || true)}"
+if [[ -n "$PYTHON" ]]; then
+    # Resolve launcher shims (pyenv, …) to the interpreter itself, whose bin/ holds its pybabel.
+    PYTHON="$("$PYTHON" -c 'import sys; print(sys.executable)' 2>/dev/null || echo "$PYTHON")"
+fi
 if [[ -z "${PYBABEL:-}" ]]; then
     if [[ -n "$PYTHON" && -x "$(dirname "$PYTHON")/pybabel" ]]; then
         PYBABEL="$(dirname "$PYTHON")/pybabel"
