@@ -74,7 +74,9 @@ def _county(data: WorkerCreate, actor: Actor, identity: IdentityNumber | None, e
         if county and county != actor.county_scope:
             errors["county_code"] = _("You can only register workers in your own county.")
         return actor.county_scope
-    if not county and identity:
+    if not county:
+        if identity is None:
+            return ""  # the identity number's own error says what to fix first
         county = resolve_current(identity.region_code)
     if not is_shenyang_county(county):
         errors["county_code"] = _("Choose the county where the worker's household is registered.")

@@ -141,6 +141,36 @@ def test_translations_keep_placeholders(locale):
     )
 
 
+def _formats(text: str) -> bool:
+    try:
+        text % {name: 1 for name in _placeholders(text)}
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("locale", CATALOG_LOCALES)
+def test_translations_survive_formatting(locale):
+    """Templates always %-format (Jinja new-style gettext), Python code does when given parameters:
+    a stray "%" in such a translation would raise at render time instead of showing the page."""
+    po = catalog(locale)
+    broken = []
+    for key, (message, where) in extracted_messages().items():
+        entry = po.get(key[1], context=key[0])
+        if entry is None:
+            continue
+        texts = message if isinstance(message, tuple) else (message,)
+        formatted = any(_placeholders(text) for text in texts) or any(
+            w.replace(os.sep, "/").startswith("templates/") for w in where
+        )
+        forms = entry.string if isinstance(entry.string, (list, tuple)) else (entry.string,)
+        if formatted:
+            broken += [_describe(key, where) + f"  msgstr {form!r}" for form in forms if form and not _formats(form)]
+    assert not broken, f"{locale}: translations that break %-formatting (write a literal % as %%):\n" + "\n".join(
+        broken
+    )
+
+
 def test_chinese_catalog_has_one_plural_form():
     assert catalog("zh_CN").num_plurals == 1
 
