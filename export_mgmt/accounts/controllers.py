@@ -45,7 +45,8 @@ class SessionController(Controller):
             if csrf_failed(request):
                 raise FormErrors({"": stale_form_message()})
             result = await services.authenticate(username, data.get("password", ""), address(request),
-                                                 request.headers.get("user-agent", ""))
+                                                 request.headers.get("user-agent", ""),
+                                                 request.scope["state"].get("session_token"))
         except FormErrors as exc:
             return Template("accounts/login.html", status_code=400, context=page_context(
                 request, values={"username": username}, errors=exc.errors, next=target))

@@ -38,8 +38,12 @@ class LoginResult:
     actor: Actor
 
 
-async def authenticate(username: str, password: str, client_address: str, user_agent: str) -> LoginResult:
-    """Check the credentials and open a new session (a new ID every time: no session fixation)."""
+async def authenticate(username: str, password: str, client_address: str, user_agent: str,
+                       previous_token: str | None = None) -> LoginResult:
+    """Check the credentials and open a new session (a new ID every time: no session fixation).
+
+    The browser's previous session, if any, ends in the same transaction.
+    """
     username = username.strip().lower()
     if await throttle.is_throttled(username, client_address):
         raise FormErrors({"": _("Too many failed sign-in attempts. Wait %(n)s minutes and try again.",
@@ -53,6 +57,8 @@ async def authenticate(username: str, password: str, client_address: str, user_a
     actor = actor_from_row(user, client_address)
     async with write_transaction():
         await throttle.clear_failures(username)
+        if previous_token:
+            await sessions.end_session(previous_token)
         token = await sessions.create_session(user["id"], client_address, user_agent)
         await AppUser.update({AppUser.last_login_at: sessions.utcnow()}).where(AppUser.id == user["id"])
         await audit.record(actor, "user", user["id"], "login")
