@@ -45,7 +45,7 @@ class SessionApi(Controller):
             raise ClientException(status_code=415)
         result = await services.authenticate(data.username, data.password, address(request),
                                              request.headers.get("user-agent", ""),
-                                                 request.scope["state"].get("session_token"))
+                                             request.scope["state"].get("session_token"))
         body = _out(result.actor, csrf_token_for(result.token))
         return Response(body, status_code=201, cookies=[cookie(SESSION_COOKIE, result.token)])
 
