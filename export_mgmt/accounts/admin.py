@@ -71,7 +71,7 @@ class UserAdminController(Controller):
         try:
             if csrf_failed(request):
                 raise FormErrors({"": stale_form_message()})
-            await services.update_user(actor, user_id, _input(data))
+            await services.update_user(actor, user_id, _input(data), request.scope["state"].get("session_id"))
         except FormErrors as exc:
             values = {**data, "username": user["username"], "password": ""}
             return await self._form(request, values, exc.errors, user_id, status=400,

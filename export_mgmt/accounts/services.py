@@ -126,9 +126,9 @@ def _require_admin(actor: Actor) -> None:
         raise AccessDenied()
 
 
-async def _validate_user(data: UserInput, creating: bool) -> tuple[dict, dict[str, str]]:
+async def _validate_user(data: UserInput, creating: bool, stored_username: str = "") -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
-    username = data.username.strip().lower()
+    username = stored_username or data.username.strip().lower()
     if creating:
         if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
             errors["username"] = _("Use 1–64 letters, digits, dots, hyphens or underscores.")
@@ -178,9 +178,13 @@ async def create_user(actor: Actor, data: UserInput) -> int:
     return user_id
 
 
-async def update_user(actor: Actor, user_id: int, data: UserInput) -> None:
+async def update_user(actor: Actor, user_id: int, data: UserInput, session_id: int | None = None) -> None:
+    """session_id: the administrator's own session, kept when they change their own account."""
     _require_admin(actor)
-    values, errors = await _validate_user(data, creating=False)
+    stored = await AppUser.select(AppUser.username).where(AppUser.id == user_id).first()
+    if stored is None:
+        raise RecordNotFound()
+    values, errors = await _validate_user(data, creating=False, stored_username=stored["username"])
     if errors:
         raise FormErrors(errors)
     values.pop("username")
@@ -202,7 +206,7 @@ async def update_user(actor: Actor, user_id: int, data: UserInput) -> None:
         update[AppUser.updated_at] = sessions.utcnow()
         await AppUser.update(update).where(AppUser.id == user_id)
         if new_hash or not values["active"] or values["role"] != before["role"]:
-            await sessions.end_user_sessions(user_id)
+            await sessions.end_user_sessions(user_id, keep_session_id=session_id if user_id == actor.id else None)
         await audit.record(actor, "user", user_id, "updated", changes)
 
 

@@ -237,3 +237,13 @@ async def test_user_page_shows_the_history(admin_client):
     assert "<ins>王五</ins>" in history
     assert "<del>Clerk</del>" in history
     assert "<td>admin</td>" in history
+
+
+async def test_password_reset_containing_the_user_name_is_refused(admin_client):
+    clerk_id = await create_user("clerk", "county_clerk", county_code="210115")
+    response = await _update(admin_client, clerk_id, {"display_name": "Clerk", "role": "county_clerk",
+                                                      "county_code": "210115", "active": "on",
+                                                      "password": "clerk-pass-2024"})
+    assert response.status_code == 400
+    assert has_field_error(response.text, "password")
+    assert not await AuditLog.exists().where(AuditLog.action == "updated")

@@ -57,6 +57,19 @@ async def test_health_result_without_a_date_is_refused(clerk_client):
     assert field_error(response.text, "health_check_date")
 
 
+async def test_township_of_another_county_is_refused(clerk_client):
+    response = await submit_new(clerk_client, id_number=number(), name="张三", township_code="210102001")
+    assert response.status_code == 400
+    assert "not in the chosen county" in field_error(response.text, "township_code")
+    assert await count_all() == (0, 0, 0)
+
+
+async def test_coded_township_fills_in_its_name(clerk_client):
+    worker_id = redirected_id(await submit_new(clerk_client, id_number=number(), name="张三",
+                                               township_code="210115101"))
+    assert "于家房镇 (210115101)" in (await clerk_client.get(f"/workers/{worker_id}")).text
+
+
 async def test_every_problem_is_reported_at_once(clerk_client):
     response = await submit_new(clerk_client, id_number="36042619910102009X", name="", phone="abc",
                                 health_check_date="soon")

@@ -15,6 +15,8 @@ BAD_NUMBERS = {
     "checksum": ("36042619910102009X", "check character does not match"),
     "month 13": ("360426199113010079", "does not exist"),
     "no such region": ("990426199112010074", "not a region code"),
+    "too long": ("2101151985030412345", "18 characters"),
+    "letters": ("21011519850304ABCD", "18 characters"),
 }
 
 
@@ -66,6 +68,8 @@ async def test_retired_liaozhong_county_number_lands_in_liaozhong_district(admin
     worker = await worker_by_number(full)
     assert worker["county_code"] == LIAOZHONG
     assert worker["id_region_code"] == "210122"
+    page = (await admin_client.get(f"/workers/{worker['id']}")).text
+    assert "辽中县 (210122) → 辽中区" in page
 
 
 async def test_record_page_shows_sex_and_birth_date_read_from_the_number(admin_client):
