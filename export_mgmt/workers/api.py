@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -41,7 +41,7 @@ class WorkerApi(Controller):
     async def by_id_number(self, actor: CurrentActor, id_number: FromPath[str]) -> WorkerRead:
         return await services.get_by_id_number(actor, id_number)
 
-    @patch("/{worker_id:int}", summary="Change a worker (send the version you read)")
+    @put("/{worker_id:int}", summary="Replace a worker's record (send the version you read)")
     async def update(self, actor: CurrentActor, worker_id: FromPath[int], data: JSONBody[WorkerUpdate]) -> WorkerRead:
         await services.update(actor, worker_id, data)
         return await services.get(actor, worker_id)

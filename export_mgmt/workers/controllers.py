@@ -17,15 +17,18 @@ from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
 from export_mgmt.workers import services
-from export_mgmt.workers.forms import LANGUAGE_ROWS, SKILL_ROWS, form_values, parse_form, record_values
+from export_mgmt.workers.forms import LANGUAGE_ROWS, SKILL_ROWS, form_values, parse_form, record_values, rows_shown
 from export_mgmt.workers.schemas import WorkerUpdate
+from export_mgmt.workers.validation import MAX_LANGUAGES, MAX_SKILLS
 
 
 def _form_page(request: Request, actor: Actor, values: dict, errors: dict, worker_id: int | None = None,
                status: int = 200, extra: dict | None = None) -> Template:
     return Template("workers/form.html", status_code=status, context=page_context(
-        request, values=values, errors=errors, worker_id=worker_id, skill_rows=SKILL_ROWS,
-        language_rows=LANGUAGE_ROWS, duplicate_id=(extra or {}).get("duplicate_id")))
+        request, values=values, errors=errors, worker_id=worker_id,
+        skill_rows=rows_shown(values, "skills", SKILL_ROWS, MAX_SKILLS),
+        language_rows=rows_shown(values, "languages", LANGUAGE_ROWS, MAX_LANGUAGES),
+        duplicate_id=(extra or {}).get("duplicate_id")))
 
 
 async def _submit(request: Request, actor: Actor, save: Callable[[WorkerUpdate], Awaitable[int]],

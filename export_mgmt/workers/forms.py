@@ -6,9 +6,17 @@ from litestar.datastructures import FormMultiDict
 
 from export_mgmt.i18n import _
 from export_mgmt.workers.schemas import LanguageIn, SkillIn, WorkerRead, WorkerUpdate
+from export_mgmt.workers.validation import MAX_LANGUAGES, MAX_SKILLS
 
+# Blank rows the form offers; a record with more rows gets them all plus one blank.
 SKILL_ROWS = 3
 LANGUAGE_ROWS = 2
+
+
+def rows_shown(values: dict, prefix: str, minimum: int, maximum: int) -> int:
+    """Every row the record (or the submitted form) has, plus one blank, so an edit never drops a row."""
+    used = [i for i in range(maximum) if any(k.startswith(f"{prefix}.{i}.") and values[k] for k in values)]
+    return min(maximum, max(minimum, (max(used) + 2) if used else 0))
 FIELDS = ("id_number", "name", "county_code", "township_code", "township_name", "village", "phone", "education",
           "health_check_date", "health_check_result", "training", "intention", "status", "notes")
 
@@ -18,9 +26,11 @@ def parse_form(form: FormMultiDict) -> tuple[WorkerUpdate, dict[str, str]]:
     values = {name: str(form.get(name) or "") for name in FIELDS}
     skills = [SkillIn(trade=str(form.get(f"skills.{i}.trade") or ""), level=str(form.get(f"skills.{i}.level") or ""),
                       certificate_no=str(form.get(f"skills.{i}.certificate_no") or ""))
-              for i in range(SKILL_ROWS)]
+              for i in range(MAX_SKILLS) if f"skills.{i}.trade" in form]
     languages = []
-    for i in range(LANGUAGE_ROWS):
+    for i in range(MAX_LANGUAGES):
+        if f"languages.{i}.language" not in form:
+            continue
         raw_score = str(form.get(f"languages.{i}.score") or "").strip()
         score = None
         if raw_score:
@@ -49,10 +59,10 @@ def record_values(worker: WorkerRead) -> dict:
     values = {k: ("" if v is None else str(v)) for k, v in values.items()}
     values["preferred_destinations"] = list(worker.preferred_destinations)
     values["version"] = str(worker.version)
-    for i, skill in enumerate(worker.skills[:SKILL_ROWS]):
+    for i, skill in enumerate(worker.skills):
         values.update({f"skills.{i}.trade": skill.trade, f"skills.{i}.level": skill.level,
                        f"skills.{i}.certificate_no": skill.certificate_no})
-    for i, lang in enumerate(worker.languages[:LANGUAGE_ROWS]):
+    for i, lang in enumerate(worker.languages):
         values.update({f"languages.{i}.language": lang.language, f"languages.{i}.level": lang.level,
                        f"languages.{i}.test_name": lang.test_name,
                        f"languages.{i}.score": "" if lang.score is None else str(lang.score)})

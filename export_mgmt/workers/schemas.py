@@ -41,8 +41,10 @@ class WorkerCreate(msgspec.Struct, forbid_unknown_fields=True):
     languages: list[LanguageIn] = msgspec.field(default_factory=list)
 
 
-class WorkerUpdate(WorkerCreate, forbid_unknown_fields=True):
-    version: int = 0
+class WorkerUpdate(WorkerCreate, forbid_unknown_fields=True, kw_only=True):
+    """The whole record as it should be, with the version that was read (a stale version is refused)."""
+
+    version: int
 
 
 class SkillRead(msgspec.Struct):
@@ -78,7 +80,7 @@ class WorkerRead(msgspec.Struct):
     id_number_masked: bool
     name: str
     sex: str
-    birth_date: dt.date
+    birth_date: dt.date | None  # withheld with the number: masked number + birth date = the number
     age: int
     is_4050: bool
     id_region_code: str

@@ -54,14 +54,18 @@ class WorkerFilter:
     group_4050: bool = False
 
 
-def _filter_conditions(flt: WorkerFilter, on: dt.date) -> list:
+def _filter_conditions(flt: WorkerFilter, on: dt.date, actor: Actor) -> list:
     conditions = []
     q = flt.q.strip()
     if q:
         try:
             conditions.append(Worker.id_number == parse(q, today=on).number)
         except IdNumberError:
-            conditions.append(Worker.name.like(f"%{q}%") | Worker.id_number.like(f"{q.upper()}%"))
+            name_match = Worker.name.like(f"%{q}%")
+            # Partial numbers only for roles that see numbers in full: prefixes would unmask them.
+            if actor.sees_full_id_numbers and q.isalnum():
+                name_match = name_match | Worker.id_number.like(f"{q.upper()}%")
+            conditions.append(name_match)
     if flt.county_code:
         conditions.append(Worker.county_code == flt.county_code)
     if flt.township:
@@ -92,7 +96,7 @@ def _summary(row: dict, on: dt.date) -> WorkerSummary:
 
 async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int = 50) -> WorkerPage:
     on = today()
-    conditions = _scope(actor) + _filter_conditions(flt, on)
+    conditions = _scope(actor) + _filter_conditions(flt, on, actor)
     page = max(page, 1)
     columns = (Worker.id, Worker.id_number, Worker.name, Worker.sex, Worker.birth_date, Worker.county_code,
                Worker.township_name, Worker.status, Worker.intention)
@@ -113,7 +117,8 @@ async def _load(actor: Actor, condition) -> WorkerRead:
     full = actor.sees_full_id_numbers
     return WorkerRead(
         id=row["id"], id_number=row["id_number"] if full else mask(row["id_number"]), id_number_masked=not full,
-        name=row["name"], sex=row["sex"], birth_date=row["birth_date"], age=age_on(row["birth_date"], on),
+        name=row["name"], sex=row["sex"], birth_date=row["birth_date"] if full else None,
+        age=age_on(row["birth_date"], on),
         is_4050=is_4050(row["sex"], row["birth_date"], on), id_region_code=row["id_region_code"],
         id_region_name=county_name(row["id_region_code"]) or "", county_code=row["county_code"],
         county_name=county_name(row["county_code"]) or row["county_code"], township_code=row["township_code"],
@@ -171,6 +176,14 @@ def _children_summary(skills: list[dict], languages: list[dict]) -> dict:
     }
 
 
+def _auditable(values: dict) -> dict:
+    """The audit trail is shown beside the record: keep the number masked and leave out the birth date."""
+    kept = {k: v for k, v in values.items() if k not in {"birth_date", "id", "created_at", "updated_at",
+                                                           "version", "created_by"}}
+    kept["id_number"] = mask(values["id_number"])
+    return kept
+
+
 async def register(actor: Actor, data: WorkerCreate) -> int:
     if not actor.can_write_workers:
         raise AccessDenied()
@@ -189,8 +202,7 @@ async def register(actor: Actor, data: WorkerCreate) -> int:
                 await WorkerSkill.insert(*skills)
             if languages:
                 await WorkerLanguage.insert(*languages)
-            after = {**cleaned.values, **_children_summary(cleaned.skills, cleaned.languages)}
-            after["id_number"] = mask(after["id_number"])
+            after = _auditable({**cleaned.values, **_children_summary(cleaned.skills, cleaned.languages)})
             await audit.record(actor, "worker", worker_id, "created", audit.diff({}, after))
     except Exception as exc:
         # Two clerks registering the same person at the same moment: the unique index decides.
@@ -204,6 +216,8 @@ async def register(actor: Actor, data: WorkerCreate) -> int:
 async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
     if not actor.can_write_workers:
         raise AccessDenied()
+    if not await where_all(Worker.exists(), _scope(actor) + [Worker.id == worker_id]):
+        raise RecordNotFound()  # before looking at the input: nothing is said about other counties' records
     cleaned, errors = clean(data, actor, today())
     if cleaned is None:
         raise FormErrors(errors)
@@ -212,7 +226,7 @@ async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
         if not rows:
             raise RecordNotFound()
         before = rows[0]
-        if data.version and data.version != before["version"]:
+        if data.version != before["version"]:
             raise FormErrors({"": _("Someone else changed this record while you were editing. "
                                     "Reload it and make your change again.")})
         duplicate = await _duplicate_error(actor, cleaned.values["id_number"], exclude_id=worker_id)
@@ -232,9 +246,8 @@ async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
             await WorkerSkill.insert(*skills)
         if languages:
             await WorkerLanguage.insert(*languages)
-        old = {**before, **_children_summary(old_skills, old_languages)}
-        new = {**cleaned.values, **_children_summary(cleaned.skills, cleaned.languages)}
-        old["id_number"], new["id_number"] = mask(old["id_number"]), mask(new["id_number"])
+        old = _auditable({**before, **_children_summary(old_skills, old_languages)})
+        new = _auditable({**cleaned.values, **_children_summary(cleaned.skills, cleaned.languages)})
         changes = audit.diff(old, new)
         if changes:
             await audit.record(actor, "worker", worker_id, "updated", changes)

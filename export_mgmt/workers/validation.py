@@ -85,6 +85,8 @@ def _county(data: WorkerCreate, actor: Actor, identity: IdentityNumber | None, e
 
 def _skills(data: WorkerCreate, errors: dict[str, str]) -> list[dict]:
     rows = []
+    if len(data.skills) > MAX_SKILLS:
+        errors["skills"] = _("At most %(n)s skills.", n=MAX_SKILLS)
     for index, skill in enumerate(data.skills[:MAX_SKILLS]):
         trade = skill.trade.strip()
         if not trade:
@@ -104,6 +106,8 @@ def _skills(data: WorkerCreate, errors: dict[str, str]) -> list[dict]:
 
 def _languages(data: WorkerCreate, errors: dict[str, str]) -> list[dict]:
     rows = []
+    if len(data.languages) > MAX_LANGUAGES:
+        errors["languages"] = _("At most %(n)s languages.", n=MAX_LANGUAGES)
     for index, lang in enumerate(data.languages[:MAX_LANGUAGES]):
         if not lang.language:
             if lang.level or lang.test_name.strip() or lang.score is not None:

@@ -166,17 +166,17 @@ async def test_api_write_with_the_sign_in_csrf_token_is_accepted(client):
     assert response.json()["name"] == "张三"
 
 
-async def test_api_patch_needs_the_csrf_header(client):
+async def test_api_put_needs_the_csrf_header(client):
     await create_user("admin", "admin")
     token = await _api_sign_in(client)
     created = (await client.post("/api/v1/workers", json=worker_payload(),
                                  headers={"X-CSRF-Token": token})).json()
     change = {**worker_payload(), "name": "张三丰", "version": created["version"]}
-    refused = await client.patch(f"/api/v1/workers/{created['id']}", json=change)
+    refused = await client.put(f"/api/v1/workers/{created['id']}", json=change)
     assert refused.status_code == 403
     assert refused.json()["status"] == 403
     assert (await client.get(f"/api/v1/workers/{created['id']}")).json()["name"] == "张三"
-    accepted = await client.patch(f"/api/v1/workers/{created['id']}", json=change,
+    accepted = await client.put(f"/api/v1/workers/{created['id']}", json=change,
                                   headers={"X-CSRF-Token": token})
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["name"] == "张三丰"

@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 
 from tests.integration.workers.helpers import (
-    LIAOZHONG, api_body, api_sign_in, audit_rows, count_all, fifteen_digit, number, worker_rows,
+    LIAOZHONG,
+    api_body,
+    api_sign_in,
+    audit_rows,
+    count_all,
+    fifteen_digit,
+    number,
+    worker_rows,
 )
 
 FULL = number(LIAOZHONG, dt.date(1970, 5, 6), 123)
@@ -68,12 +75,12 @@ async def test_unknown_worker_is_404_json(clerk_api, path):
     assert response.json()["status"] == 404
 
 
-async def test_patch_with_the_current_version_saves_the_change(clerk_api):
+async def test_put_with_the_current_version_saves_the_change(clerk_api):
     client, headers = clerk_api
     record = await create(client, headers, skills=[{"trade": "电焊"}])
     body = api_body(FULL, "张三", phone="13900000000", status="placed", skills=[{"trade": "木工", "level": "4"}],
                     version=record["version"])
-    response = await client.patch(f"/api/v1/workers/{record['id']}", json=body, headers=headers)
+    response = await client.put(f"/api/v1/workers/{record['id']}", json=body, headers=headers)
     assert response.status_code == 200, response.text
     updated = response.json()
     assert (updated["phone"], updated["status"], updated["version"]) == ("13900000000", "placed", 2)
@@ -81,13 +88,13 @@ async def test_patch_with_the_current_version_saves_the_change(clerk_api):
     assert [entry["action"] for entry in await audit_rows(record["id"])] == ["created", "updated"]
 
 
-async def test_patch_with_a_stale_version_is_refused(clerk_api):
+async def test_put_with_a_stale_version_is_refused(clerk_api):
     client, headers = clerk_api
     record = await create(client, headers)
     first = api_body(FULL, "张三", phone="13900000000", version=1)
-    assert (await client.patch(f"/api/v1/workers/{record['id']}", json=first, headers=headers)).status_code == 200
+    assert (await client.put(f"/api/v1/workers/{record['id']}", json=first, headers=headers)).status_code == 200
     stale = api_body(FULL, "张三", phone="13800000000", version=1)
-    response = await client.patch(f"/api/v1/workers/{record['id']}", json=stale, headers=headers)
+    response = await client.put(f"/api/v1/workers/{record['id']}", json=stale, headers=headers)
     assert response.status_code == 422
     assert "Someone else changed this record" in response.json()["errors"][""]
     row = (await worker_rows(id=record["id"]))[0]
@@ -146,7 +153,7 @@ async def test_writes_without_the_csrf_header_are_refused(clerk_api):
 
 @pytest.mark.parametrize("method, path", [("GET", "/api/v1/workers"), ("GET", "/api/v1/workers/1"),
                                           ("GET", f"/api/v1/workers/by-id-number/{FULL}"),
-                                          ("POST", "/api/v1/workers"), ("PATCH", "/api/v1/workers/1")])
+                                          ("POST", "/api/v1/workers"), ("PUT", "/api/v1/workers/1")])
 async def test_unauthenticated_calls_get_401_json(client, method, path):
     kwargs = {"json": api_body(FULL, version=1)} if method != "GET" else {}
     response = await client.request(method, path, **kwargs)
@@ -161,6 +168,6 @@ async def test_openapi_schema_lists_the_worker_api(client):
     paths = response.json()["paths"]
     assert "/api/v1/workers" in paths
     assert {"get", "post"} <= set(paths["/api/v1/workers"])
-    assert "patch" in paths["/api/v1/workers/{worker_id}"]
+    assert "put" in paths["/api/v1/workers/{worker_id}"]
     assert "/api/v1/workers/by-id-number/{id_number}" in paths
     assert not any(path.startswith("/workers") for path in paths)

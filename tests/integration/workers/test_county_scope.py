@@ -4,8 +4,20 @@ import pytest
 
 from tests.conftest import csrf_from
 from tests.integration.workers.helpers import (
-    HEPING, KANGPING, LIAOZHONG, add_worker, api_body, api_sign_in, count_all, field_error, listed_names, number,
-    open_edit, sign_in, submit_edit, submit_new, worker_rows,
+    HEPING,
+    LIAOZHONG,
+    add_worker,
+    api_body,
+    api_sign_in,
+    count_all,
+    field_error,
+    listed_names,
+    number,
+    open_edit,
+    sign_in,
+    submit_edit,
+    submit_new,
+    worker_rows,
 )
 
 SECRET_NAME = "和平秘密工人"
@@ -63,11 +75,11 @@ async def test_clerk_api_read_of_another_countys_worker_is_404(client, two_count
     assert SECRET_NAME not in response.text
 
 
-async def test_clerk_api_patch_of_another_countys_worker_is_404(client, two_counties):
+async def test_clerk_api_put_of_another_countys_worker_is_404(client, two_counties):
     _, other = two_counties
     headers = await api_sign_in(client, "clerk", "county_clerk", LIAOZHONG)
     body = api_body(number(HEPING, seq=13), "改名", version=1)
-    response = await client.patch(f"/api/v1/workers/{other}", json=body, headers=headers)
+    response = await client.put(f"/api/v1/workers/{other}", json=body, headers=headers)
     assert response.status_code == 404
     assert SECRET_NAME not in response.text
     assert (await worker_rows(id=other))[0]["name"] == SECRET_NAME
@@ -99,13 +111,13 @@ async def test_clerk_cannot_register_or_move_a_worker_to_another_county_by_api(c
     assert await worker_rows(id_number=number(seq=99)) == []
 
     body = api_body(number(LIAOZHONG, seq=11), "辽中工人", county_code=HEPING, version=1)
-    response = await client.patch(f"/api/v1/workers/{own}", json=body, headers=headers)
+    response = await client.put(f"/api/v1/workers/{own}", json=body, headers=headers)
     assert response.status_code == 422
     assert (await worker_rows(id=own))[0]["county_code"] == LIAOZHONG
 
     # Nor can the other county's record be pulled over: refused, whatever the reason given.
     body = api_body(number(HEPING, seq=13), SECRET_NAME, county_code=HEPING, version=1)
-    response = await client.patch(f"/api/v1/workers/{other}", json=body, headers=headers)
+    response = await client.put(f"/api/v1/workers/{other}", json=body, headers=headers)
     assert response.status_code in (404, 422)
     assert SECRET_NAME not in response.text
     assert (await worker_rows(id=other))[0]["county_code"] == HEPING
@@ -148,7 +160,7 @@ async def test_read_only_roles_cannot_register_or_edit_through_the_api(client, t
                                  headers=headers)
     assert response.status_code == 403
     body = api_body(number(LIAOZHONG, seq=11), "改名", version=1)
-    response = await client.patch(f"/api/v1/workers/{own}", json=body, headers=headers)
+    response = await client.put(f"/api/v1/workers/{own}", json=body, headers=headers)
     assert response.status_code == 403
     assert [w["name"] for w in await worker_rows()] == ["辽中工人", SECRET_NAME]
 

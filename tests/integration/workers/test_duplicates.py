@@ -1,10 +1,22 @@
 """One person, one record: a second registration of the same number is refused."""
 
+import asyncio
 import datetime as dt
 
 from tests.integration.workers.helpers import (
-    KANGPING, LIAOZHONG, add_worker, api_body, api_sign_in, field_error, fifteen_digit, number, open_edit,
-    sign_in, submit_edit, submit_new, worker_rows,
+    KANGPING,
+    LIAOZHONG,
+    add_worker,
+    api_body,
+    api_sign_in,
+    field_error,
+    fifteen_digit,
+    number,
+    open_edit,
+    sign_in,
+    submit_edit,
+    submit_new,
+    worker_rows,
 )
 
 
@@ -69,3 +81,17 @@ async def test_api_duplicate_in_another_county_names_the_county_without_the_id(c
     assert response.status_code == 422
     assert "辽中区" in response.json()["errors"]["id_number"]
     assert "duplicate_id" not in response.json()
+
+
+async def test_two_clerks_registering_the_same_person_at_once_make_one_record(client, other_client):
+    full = number()
+    first = await api_sign_in(client, "clerk1", "county_clerk", LIAOZHONG)
+    second = await api_sign_in(other_client, "clerk2", "county_clerk", LIAOZHONG)
+    responses = await asyncio.gather(
+        client.post("/api/v1/workers", json=api_body(full, "张三"), headers=first),
+        other_client.post("/api/v1/workers", json=api_body(full, "张叁"), headers=second),
+    )
+    assert sorted(r.status_code for r in responses) == [201, 422]
+    refused = next(r for r in responses if r.status_code == 422)
+    assert "already registered" in refused.json()["errors"]["id_number"]
+    assert len(await worker_rows()) == 1

@@ -6,8 +6,18 @@ from export_mgmt.accounts.tables import AppUser
 from export_mgmt.workers.tables import WorkerLanguage, WorkerSkill
 from tests.conftest import create_user, login
 from tests.integration.workers.helpers import (
-    LIAOZHONG, api_sign_in, audit_rows, field_error, form_error, masked, number, open_edit, redirected_id, submit_edit,
-    submit_new, worker_rows,
+    LIAOZHONG,
+    api_sign_in,
+    audit_rows,
+    field_error,
+    form_error,
+    masked,
+    number,
+    open_edit,
+    redirected_id,
+    submit_edit,
+    submit_new,
+    worker_rows,
 )
 
 FULL = number(LIAOZHONG, seq=123)

@@ -4,7 +4,14 @@ import pytest
 
 from export_mgmt.audit.tables import AuditLog
 from tests.integration.workers.helpers import (
-    api_body, api_sign_in, count_all, field_error, form_error, number, redirected_id, submit_new,
+    api_body,
+    api_sign_in,
+    count_all,
+    field_error,
+    form_error,
+    number,
+    redirected_id,
+    submit_new,
 )
 
 
@@ -72,11 +79,20 @@ async def test_coded_township_fills_in_its_name(clerk_client):
 
 async def test_every_problem_is_reported_at_once(clerk_client):
     response = await submit_new(clerk_client, id_number="36042619910102009X", name="", phone="abc",
-                                health_check_date="soon")
+                                health_check_date="soon", preferred_destinations=["KR", "YRD"], status="placed")
     assert response.status_code == 400
     assert form_error(response.text) == "Please correct the marked fields."
     for field in ("id_number", "name", "phone", "health_check_date"):
         assert field_error(response.text, field), field
+    assert 'value="KR" checked' in response.text and 'value="YRD" checked' in response.text
+    assert '<option value="placed" selected>' in response.text
+
+
+async def test_names_with_markup_are_shown_as_text(clerk_client):
+    worker_id = redirected_id(await submit_new(clerk_client, id_number=number(), name="<b>张三</b>"))
+    page = (await clerk_client.get(f"/workers/{worker_id}")).text
+    assert "&lt;b&gt;张三&lt;/b&gt;" in page
+    assert "<b>张三</b>" not in page
 
 
 async def test_bad_skill_level_writes_neither_worker_nor_skills(clerk_client):

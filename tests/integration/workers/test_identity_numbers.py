@@ -5,8 +5,20 @@ import datetime as dt
 import pytest
 
 from tests.integration.workers.helpers import (
-    HEPING, LIAOZHONG, api_body, api_sign_in, count_all, en_date, field_error, fifteen_digit, number,
-    redirected_id, shown_id_number, sign_in, submit_new, today, worker_by_number,
+    HEPING,
+    LIAOZHONG,
+    api_body,
+    api_sign_in,
+    count_all,
+    en_date,
+    field_error,
+    fifteen_digit,
+    number,
+    redirected_id,
+    shown_id_number,
+    submit_new,
+    today,
+    worker_by_number,
 )
 
 BEIJING = "11010519491231002X"

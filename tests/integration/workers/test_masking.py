@@ -5,7 +5,14 @@ import re
 import pytest
 
 from tests.integration.workers.helpers import (
-    LIAOZHONG, add_worker, api_sign_in, listed_numbers, masked, number, shown_id_number, sign_in,
+    LIAOZHONG,
+    add_worker,
+    api_sign_in,
+    listed_numbers,
+    masked,
+    number,
+    shown_id_number,
+    sign_in,
 )
 
 FULL = number(LIAOZHONG, seq=123)

@@ -6,8 +6,18 @@ import pytest
 
 from export_mgmt.workers.tables import Worker
 from tests.integration.workers.helpers import (
-    HEPING, KANGPING, LIAOZHONG, add_skill, add_worker, api_sign_in, born_aged, fifteen_digit, listed_names,
-    list_rows, number, sign_in,
+    HEPING,
+    KANGPING,
+    LIAOZHONG,
+    add_skill,
+    add_worker,
+    api_sign_in,
+    born_aged,
+    fifteen_digit,
+    list_rows,
+    listed_names,
+    number,
+    sign_in,
 )
 
 
