@@ -11,6 +11,7 @@ from litestar.template.config import TemplateConfig
 
 from export_mgmt import i18n
 from export_mgmt.accounts.labels import ROLES
+from export_mgmt.audit import labels as audit_labels
 from export_mgmt.idnumber import mask
 from export_mgmt.regions import county_name, shenyang_counties, townships_of
 from export_mgmt.settings import Settings
@@ -20,6 +21,21 @@ from export_mgmt.workers import labels
 def _label(mapping: dict[str, str], code: Any) -> str:
     text = mapping.get(code if code is not None else "")
     return i18n.gettext(text) if text else str(code or "")
+
+
+def _audit_value(field: str, value: Any) -> str:
+    """An audit value as people read it: coded values by their label, counties by name."""
+    if value is None or value == "":
+        return ""
+    if field in audit_labels.VALUES:
+        return _label(audit_labels.VALUES[field], value)
+    if field == "preferred_destinations":
+        return ", ".join(_label(labels.DESTINATIONS, code) for code in str(value).split(",") if code)
+    if field == "county_code":
+        return f"{county_name(str(value)) or ''} ({value})"
+    if isinstance(value, bool):
+        return i18n.gettext("Yes") if value else i18n.gettext("No")
+    return str(value)
 
 
 def build_environment(settings: Settings) -> Environment:
@@ -40,6 +56,8 @@ def build_environment(settings: Settings) -> Environment:
     env.globals.update(
         labels=labels,
         role_labels=ROLES,
+        audit_labels=audit_labels,
+        audit_value=_audit_value,
         label=_label,
         county_name=county_name,
         shenyang_counties=shenyang_counties,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from export_mgmt.audit.tables import AuditLog
 from tests.conftest import create_user
-from tests.integration.accounts.helpers import post_form, table_rows
+from tests.integration.accounts.helpers import post_form, table_rows, translated
 
 
 async def _worker_change_by_clerk() -> None:
@@ -27,9 +27,9 @@ async def test_audit_log_lists_entries_newest_first(admin_client):
     assert page.status_code == 200
     rows = table_rows(page.text)
     assert len(rows) == await AuditLog.count() == 3  # admin's sign-in, the clerk's worker change, the rename
-    assert "<td>updated</td>" in rows[0] and "王五" in rows[0]
+    assert f"<td>{translated('Changed')}</td>" in rows[0] and "王五" in rows[0]
     assert "13800000000" in rows[1]
-    assert "<td>login</td>" in rows[2]
+    assert f"<td>{translated('Signed in')}</td>" in rows[2]
     assert "127.0.0.1" in rows[2]
 
 
@@ -52,7 +52,7 @@ async def test_audit_log_filters_by_user_name(admin_client):
 
 
 async def test_audit_log_filter_with_no_match_shows_no_rows(admin_client):
-    page = await admin_client.get("/admin/audit/", params={"entity": "agency"})
+    page = await admin_client.get("/admin/audit/", params={"by": "nobody"})
     assert page.status_code == 200
     assert table_rows(page.text) == []
-    assert 'name="entity" value="agency"' in page.text
+    assert 'name="by" value="nobody"' in page.text  # the filter stays filled in

@@ -9,7 +9,7 @@ import pytest
 from export_mgmt.accounts.tables import AppUser, UserSession
 from export_mgmt.audit.tables import AuditLog
 from tests.conftest import create_agency, create_user
-from tests.integration.accounts.helpers import has_field_error, is_signed_in, post_form, sign_in
+from tests.integration.accounts.helpers import has_field_error, is_signed_in, post_form, sign_in, translated
 
 NEW_PASSWORD = "Brand-new-pass-456"
 
@@ -232,8 +232,8 @@ async def test_user_page_shows_the_history(admin_client):
                                            "county_code": "210115", "active": "on"})
     page = await admin_client.get(f"/admin/users/{clerk_id}")
     history = page.text.split('class="history"', 1)[1]
-    assert "updated" in history
-    assert "<code>display_name</code>" in history
+    assert translated("Changed") in history
+    assert f"{translated('Name')}: " in history
     assert "<ins>王五</ins>" in history
     assert "<del>Clerk</del>" in history
     assert "<td>admin</td>" in history

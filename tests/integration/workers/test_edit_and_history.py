@@ -161,7 +161,7 @@ async def test_record_page_history_lists_creation_and_changes_newest_first(clerk
     history = page.split('<section class="history">')[1]
     rows = re.findall(r"<tr>\s*<td class=\"nowrap\">.*?</tr>", history, re.S)
     assert len(rows) == 2
-    assert "updated" in rows[0] and "created" in rows[1]
+    assert "Changed" in rows[0] and "Created" in rows[1]
     assert all("clerk" in row for row in rows)
     assert "<del>13800000000</del> → <ins>13900000000</ins>" in rows[0]
     assert masked(FULL) in rows[1]
