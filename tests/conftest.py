@@ -25,8 +25,8 @@ os.environ["DATABASE_URL"] = (
 )
 os.environ["PICCOLO_CONF"] = "export_mgmt.piccolo_conf"
 
-import pytest  # noqa: E402
 import httpx  # noqa: E402
+import pytest  # noqa: E402
 
 from export_mgmt import db  # noqa: E402
 from export_mgmt.accounts.passwords import hash_password  # noqa: E402

@@ -7,7 +7,11 @@ from export_mgmt.accounts.tables import AppUser, UserSession
 from export_mgmt.audit.tables import AuditLog
 from tests.conftest import PASSWORD, create_user, csrf_from
 from tests.integration.accounts.helpers import (
-    is_signed_in, post_form, sign_in, translated, worker_payload,
+    is_signed_in,
+    post_form,
+    sign_in,
+    translated,
+    worker_payload,
 )
 
 STALE = "This form had expired, so nothing was done. Please send it again."
