@@ -13,5 +13,7 @@ APP_REGISTRY = AppRegistry(
         "export_mgmt.accounts.piccolo_app",
         "export_mgmt.audit.piccolo_app",
         "export_mgmt.workers.piccolo_app",
+        "export_mgmt.employers.piccolo_app",
+        "export_mgmt.placements.piccolo_app",
     ]
 )

@@ -35,8 +35,9 @@ from export_mgmt.agencies.tables import Agency  # noqa: E402
 from export_mgmt.app import create_app  # noqa: E402
 from export_mgmt.schema import migrate  # noqa: E402
 
-TABLES = ["worker_language", "worker_skill", "worker", "login_failure", "user_session", "audit_log", "app_user",
-          "agency"]
+TABLES = ["fee_entry", "placement_document", "placement_event", "placement", "api_token", "broker",
+          "reserve_fund_entry", "licence_status_change", "licence", "employer", "worker_language", "worker_skill",
+          "worker", "login_failure", "user_session", "audit_log", "app_user", "agency"]
 PASSWORD = "Secret-pass-123"
 CSRF_RE = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 

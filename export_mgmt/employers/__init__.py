@@ -1,0 +1,1 @@
+"""Employers at home and abroad that placed workers go to."""
