@@ -9,6 +9,9 @@ from litestar.static_files import create_static_files_router
 
 from export_mgmt import db
 from export_mgmt.accounts.admin import UserAdminController
+from export_mgmt.agencies.routes import ROUTES as AGENCY_ROUTES
+from export_mgmt.employers.routes import ROUTES as EMPLOYER_ROUTES
+from export_mgmt.placements.routes import ROUTES as PLACEMENT_ROUTES
 from export_mgmt.accounts.api import SessionApi
 from export_mgmt.accounts.controllers import AccountController, SessionController
 from export_mgmt.audit.controllers import AuditController
@@ -39,7 +42,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
     return Litestar(
         route_handlers=[
             HomeController, SessionController, AccountController, UserAdminController, AuditController,
-            WorkerPages, WorkerApi, SessionApi,
+            WorkerPages, WorkerApi, SessionApi, *AGENCY_ROUTES, *EMPLOYER_ROUTES, *PLACEMENT_ROUTES,
             create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
         ],
         dependencies={"actor": Provide(provide_actor)},

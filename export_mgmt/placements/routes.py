@@ -1,0 +1,3 @@
+"""Route handlers of the placements domain, collected for create_app()."""
+
+ROUTES: list = []
