@@ -11,8 +11,10 @@ from export_mgmt.accounts.tables import AppUser
 from export_mgmt.agencies.tables import Agency
 from export_mgmt.audit import services as audit
 from export_mgmt.db import write_transaction
+from export_mgmt.demo_placements import load_placements
 from export_mgmt.idnumber import make_number
 from export_mgmt.regions import shenyang_counties, townships_of
+from export_mgmt.workers.services import today
 from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
@@ -96,18 +98,6 @@ async def load_demo(out=print) -> None:
     hashes = {u.username: await hash_password(u.password) for u in DEMO_USERS}
     workers = build_workers()
     async with write_transaction():
-        agency_rows = await Agency.insert(
-            Agency(name="沈阳国际经济技术合作有限公司", credit_code=None, county_code="210103"),
-            Agency(name="辽中区劳务输出服务中心", credit_code=None, county_code="210115"),
-        ).returning(Agency.id)
-        for user in DEMO_USERS:
-            if await AppUser.exists().where(AppUser.username == user.username):
-                continue
-            await AppUser.insert(AppUser(
-                username=user.username, display_name=user.display_name, password_hash=hashes[user.username],
-                role=user.role, county_code=user.county_code,
-                agency=agency_rows[0]["id"] if user.role == "agency_staff" else None,
-            ))
         ids = await Worker.insert(*[Worker(**row) for row in workers]).returning(Worker.id)
         skills = [WorkerSkill(worker=r["id"], trade=rng.choice(TRADES), level=rng.choice(["", "5", "4", "3"]),
                               certificate_no=f"{rng.randint(10**9, 10**10 - 1)}")
@@ -118,8 +108,21 @@ async def load_demo(out=print) -> None:
                      for r in ids if rng.random() < 0.25]
         await WorkerSkill.insert(*skills)
         await WorkerLanguage.insert(*languages)
-        await audit.record(None, "demo", "all", "loaded", {"workers": [0, len(ids)], "users": [0, len(DEMO_USERS)]})
-    out(f"Loaded {len(ids)} workers in {len(shenyang_counties())} counties, {len(agency_rows)} agencies.")
+        placed = await load_placements(rng, today())
+        first_agency = await Agency.select(Agency.id).order_by(Agency.id).first()
+        for user in DEMO_USERS:
+            if await AppUser.exists().where(AppUser.username == user.username):
+                continue
+            await AppUser.insert(AppUser(
+                username=user.username, display_name=user.display_name, password_hash=hashes[user.username],
+                role=user.role, county_code=user.county_code,
+                agency=first_agency["id"] if user.role == "agency_staff" else None,
+            ))
+        await audit.record(None, "demo", "all", "loaded", {"workers": [0, len(ids)], "users": [0, len(DEMO_USERS)],
+                                                           **{k: [0, v] for k, v in placed.items()}})
+    out(f"Loaded {len(ids)} workers in {len(shenyang_counties())} counties, {placed['agencies']} agencies with "
+        f"{placed['licences']} licences, {placed['brokers']} brokers, {placed['employers']} employers and "
+        f"{placed['placements']} placements.")
     out("Demo accounts (user name / password / role):")
     for user in DEMO_USERS:
         out(f"  {user.username:<11} {user.password:<20} {user.role}")

@@ -1,6 +1,7 @@
 """Translated names for what the audit trail records: record types, actions, fields and coded values."""
 
 from export_mgmt.accounts.labels import ROLES
+from export_mgmt.employers import labels as employer_labels
 from export_mgmt.i18n import N_
 from export_mgmt.workers import labels as worker_labels
 
@@ -8,6 +9,7 @@ ENTITIES = {
     "worker": N_("Worker"),
     "user": N_("User"),
     "demo": N_("Demo data"),
+    "employer": N_("Employer"),
 }
 
 ACTIONS = {
@@ -49,6 +51,15 @@ FIELDS = {
     "password": N_("Password"),
     "workers": N_("Workers"),
     "users": N_("Users"),
+    "kind": N_("Type"),
+    "country": N_("Country"),
+    "region": N_("City or province"),
+    "destination_group": N_("Destination group"),
+    "registration_no": N_("Registration number"),
+    "sector": N_("Sector"),
+    "address": N_("Address"),
+    "contact": N_("Contact"),
+    "programme": N_("Programme"),
 }
 
 # Coded values shown with their label instead of the code.
@@ -59,4 +70,9 @@ VALUES = {
     "health_check_result": worker_labels.HEALTH,
     "sex": worker_labels.SEX,
     "role": ROLES,
+    "kind": employer_labels.KIND,
+    "country": employer_labels.COUNTRIES,
+    "destination_group": employer_labels.DOMESTIC_GROUPS,
+    "sector": employer_labels.SECTORS,
+    "programme": employer_labels.PROGRAMME_LABELS,
 }

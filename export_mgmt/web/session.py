@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.accounts.services import actor_from_row
 from export_mgmt.accounts.sessions import load_session
 from export_mgmt.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, negotiate, set_locale
@@ -61,16 +62,42 @@ def client_address(scope: Scope) -> str:
     return client[0] if client else ""
 
 
+def _bearer(scope: Scope) -> str | None:
+    value = _header(scope, b"authorization")
+    if value and value[:7].lower() == "bearer ":
+        return value[7:].strip()
+    return None
+
+
 class SessionMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    async def _token_request(self, scope: Scope, receive: Receive, send: Send, state: dict, token: str) -> None:
+        """An agency's system calling the API: no cookies, so no CSRF; it acts as that agency's staff."""
+        from export_mgmt.agencies.tokens import resolve_token
+
+        found = await resolve_token(token)
+        state["actor"] = None if found is None else Actor(
+            id=0, username=f"api:{found['name']}"[:100], display_name=found["name"], role=Role.agency_staff,
+            agency_id=found["agency_id"], client_address=client_address(scope))
+        state["auth"] = "token"
+        state["session_token"] = None
+        state["csrf_token"] = ""
+        state["locale"] = negotiate(_header(scope, b"accept-language")) or DEFAULT_LOCALE
+        set_locale(state["locale"])
+        await self.app(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
             await self.app(scope, receive, send)
             return
-        cookies = _cookies(scope)
         state = scope.setdefault("state", {})
+        bearer = _bearer(scope) if scope["path"].startswith("/api/") else None
+        if bearer is not None:
+            await self._token_request(scope, receive, send, state, bearer)
+            return
+        cookies = _cookies(scope)
         set_cookies: list[str] = []
         actor, token = None, cookies.get(SESSION_COOKIE)
         if token:

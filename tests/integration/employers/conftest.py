@@ -1,0 +1,9 @@
+"""Employer tests read messages in English whatever the default interface language becomes."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def english(client, other_client):
+    for browser in (client, other_client):
+        browser.headers["Accept-Language"] = "en"
