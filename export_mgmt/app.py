@@ -9,12 +9,12 @@ from litestar.static_files import create_static_files_router
 
 from export_mgmt import db
 from export_mgmt.accounts.admin import UserAdminController
-from export_mgmt.agencies.routes import ROUTES as AGENCY_ROUTES
-from export_mgmt.employers.routes import ROUTES as EMPLOYER_ROUTES
-from export_mgmt.placements.routes import ROUTES as PLACEMENT_ROUTES
 from export_mgmt.accounts.api import SessionApi
 from export_mgmt.accounts.controllers import AccountController, SessionController
+from export_mgmt.agencies.routes import ROUTES as AGENCY_ROUTES
 from export_mgmt.audit.controllers import AuditController
+from export_mgmt.employers.routes import ROUTES as EMPLOYER_ROUTES
+from export_mgmt.placements.routes import ROUTES as PLACEMENT_ROUTES
 from export_mgmt.settings import Settings, get_settings
 from export_mgmt.web.csrf import verify_csrf
 from export_mgmt.web.errors import EXCEPTION_HANDLERS
