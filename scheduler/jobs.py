@@ -15,3 +15,13 @@ async def purge_sessions_and_login_failures() -> int:
     removed = await purge_expired_sessions() + await purge_old_failures()
     log.info("purged %s expired sessions and old login failures", removed)
     return removed
+
+
+async def expire_licences() -> int:
+    """Licences past their valid-to date become expired (one set-based UPDATE; a re-run finds none)."""
+    from export_mgmt.agencies.licences import mark_expired_licences
+    from export_mgmt.workers.services import today
+
+    changed = await mark_expired_licences(today())
+    log.info("marked %s licences expired", changed)
+    return changed

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from export_mgmt import db
@@ -20,6 +21,9 @@ def build_scheduler() -> AsyncIOScheduler:
     scheduler.add_job(jobs.purge_sessions_and_login_failures, IntervalTrigger(minutes=15, timezone=TIMEZONE),
                       id="purge_sessions", coalesce=True, max_instances=1, misfire_grace_time=600,
                       replace_existing=True)
+    # Just after midnight in Shenyang, so a licence is expired on the first day past its date.
+    scheduler.add_job(jobs.expire_licences, CronTrigger(hour=0, minute=5, timezone=TIMEZONE), id="expire_licences",
+                      coalesce=True, max_instances=1, misfire_grace_time=6 * 3600, replace_existing=True)
     return scheduler
 
 

@@ -8,6 +8,10 @@ import subprocess
 import sys
 
 from export_mgmt.accounts.tables import AppUser
+from export_mgmt.agencies.tables import Broker, Licence
+from export_mgmt.employers.tables import Employer
+from export_mgmt.placements import lifecycle
+from export_mgmt.placements.tables import FeeEntry, Placement
 from export_mgmt.audit.tables import AuditLog
 from export_mgmt.regions import shenyang_counties
 from export_mgmt.workers.tables import Worker
@@ -52,5 +56,15 @@ async def test_demo_covers_every_county_with_old_and_retired_codes():
     assert await Worker.exists().where(born_before_heping)
     roles = {row["role"] for row in await AppUser.select(AppUser.role)}
     assert roles == {"admin", "county_clerk", "agency_staff", "inspector", "supervisor"}
+    # Agencies with licences in every state a worker may meet, and placements in every status.
+    licence_states = {(r["status"], r["valid_to"] < dt.date.today()) for r in await Licence.select()}
+    assert {("active", False), ("suspended", False), ("active", True)} <= licence_states
+    statuses = {r["status"] for r in await Placement.select(Placement.status).distinct()}
+    assert statuses == set(lifecycle.STATUS)
+    flags = {r["flag"] for r in await FeeEntry.select(FeeEntry.flag).distinct()}
+    assert flags == {"ok", "over_cap", "prohibited"}
+    countries = {r["country"] for r in await Employer.select(Employer.country).distinct()}
+    assert countries == {"KR", "JP", "SG", "CN"}
+    assert await Broker.count() > 0
     again = run_cli("demo")
     assert again.returncode == 0 and await Worker.count() == len(await Worker.select(Worker.id))

@@ -31,3 +31,25 @@ def test_jobs_have_stable_ids_and_do_not_pile_up():
     job = scheduler.get_job("purge_sessions")
     assert job is not None and job.coalesce and job.max_instances == 1
     assert str(scheduler.timezone) == "Asia/Shanghai"
+
+
+async def test_licence_expiry_job_marks_only_past_licences_and_runs_twice_safely():
+    import datetime as dt
+
+    from export_mgmt.agencies.tables import Licence
+    from export_mgmt.workers.services import today
+    from tests.conftest import create_agency
+
+    agency_id = await create_agency()
+    now = today()
+    await Licence.insert(
+        Licence(agency=agency_id, kind="employment_intermediary", number="OLD-1", scope="DOMESTIC",
+                valid_from=now - dt.timedelta(days=400), valid_to=now - dt.timedelta(days=1)),
+        Licence(agency=agency_id, kind="employment_intermediary", number="NEW-1", scope="DOMESTIC",
+                valid_from=now - dt.timedelta(days=10), valid_to=now + dt.timedelta(days=300)),
+    )
+    assert await jobs.expire_licences() == 1
+    statuses = {r["number"]: r["status"] for r in await Licence.select(Licence.number, Licence.status)}
+    assert statuses == {"OLD-1": "expired", "NEW-1": "active"}
+    assert await jobs.expire_licences() == 0
+    assert build_scheduler().get_job("expire_licences").max_instances == 1
