@@ -26,7 +26,8 @@ from export_mgmt.web.templating import template_config
 from export_mgmt.workers.api import WorkerApi
 from export_mgmt.workers.controllers import WorkerPages
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
+# Above the 10 MB document limit, so an oversized upload gets the form's own message.
+MAX_BODY_BYTES = 12 * 1024 * 1024
 
 
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> Litestar:

@@ -19,7 +19,7 @@ from export_mgmt.agencies.tables import Agency, ApiToken, Broker, Licence
 from export_mgmt.agencies.validation import credit_code, email, phone, text
 from export_mgmt.audit import services as audit
 from export_mgmt.audit.tables import AuditLog
-from export_mgmt.db import is_unique_violation, where_all, write_transaction
+from export_mgmt.db import is_sqlite, is_unique_violation, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.regions import county_name, is_shenyang_county
@@ -72,6 +72,12 @@ async def require_visible(actor: Actor, agency_id: int) -> dict:
     return rows[0]
 
 
+def name_contains(q: str) -> Where:
+    """Agency names containing q, ignoring case; LIKE wildcards typed by the user are taken literally (dropped)."""
+    pattern = "%" + q.replace("%", "").replace("_", "") + "%"
+    return Agency.name.like(pattern) if is_sqlite() else Agency.name.ilike(pattern)
+
+
 # ---- reading --------------------------------------------------------------------------------------------
 
 def _read(row: dict) -> AgencyRead:
@@ -88,7 +94,7 @@ async def search(actor: Actor, q: str = "", page: int = 1, page_size: int = 50) 
     conditions = agency_scope(actor)
     q = q.strip()
     if q:
-        conditions.append(Agency.name.ilike(f"%{q}%") | (Agency.credit_code == "".join(q.split()).upper()))
+        conditions.append(name_contains(q) | (Agency.credit_code == "".join(q.split()).upper()))
     page = max(page, 1)
     columns = (Agency.id, Agency.name, Agency.credit_code, Agency.county_code, Agency.active)
     rows = await where_all(Agency.select(*columns), conditions).order_by(Agency.name).order_by(Agency.id).limit(
@@ -175,6 +181,8 @@ async def create(actor: Actor, data: AgencyCreate) -> int:
             rows = await Agency.insert(Agency(**values)).returning(Agency.id)
             agency_id = rows[0]["id"]
             await audit.record(actor, ENTITY, agency_id, "created", audit.diff({}, values))
+    except FormErrors:
+        raise
     except Exception as exc:
         if is_unique_violation(exc):
             raise await _duplicate_error(values["credit_code"]) or FormErrors(
@@ -206,6 +214,8 @@ async def update(actor: Actor, agency_id: int, data: AgencyUpdate) -> None:
             await Agency.update(update_values).where(Agency.id == agency_id)
             if changes:
                 await audit.record(actor, ENTITY, agency_id, "updated", changes)
+    except FormErrors:
+        raise
     except Exception as exc:
         if is_unique_violation(exc):
             raise await _duplicate_error(values["credit_code"], exclude_id=agency_id) or FormErrors(

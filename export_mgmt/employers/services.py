@@ -238,7 +238,8 @@ async def create(actor: Actor, data: EmployerCreate) -> int:
             raise duplicate
         rows = await Employer.insert(Employer(**values, active=True)).returning(Employer.id)
         employer_id = rows[0]["id"]
-        await audit.record(actor, ENTITY, employer_id, "created", audit.diff({}, _auditable(values)))
+        await audit.record(actor, ENTITY, employer_id, "created",
+                           audit.diff({}, _auditable({**values, "active": True})))
     return employer_id
 
 

@@ -52,6 +52,7 @@ async def store_document(actor: Actor, placement_id: int, filename: str, data: b
     if kind is None:
         raise FormErrors({"document": _("Only PDF, PNG and JPEG files can be uploaded.")})
     content_type, suffix = kind
+    await _load_for_update(actor, placement_id)  # no file lands on disk for a placement out of reach
     stored_name = secrets.token_hex(16) + suffix
     path = upload_dir() / stored_name
     await asyncio.to_thread(path.write_bytes, data)

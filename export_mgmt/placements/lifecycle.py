@@ -19,7 +19,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "reported": ("departed", "working", "terminated"),
     "departed": ("working", "unreachable", "returned", "terminated"),
     "working": ("employer_changed", "unreachable", "completed", "returned", "terminated"),
-    "employer_changed": ("working", "unreachable", "completed", "returned", "terminated"),
+    "employer_changed": ("working", "employer_changed", "unreachable", "completed", "returned", "terminated"),
     "unreachable": ("working", "completed", "returned", "terminated"),
     "completed": (),
     "returned": (),

@@ -1,3 +1,6 @@
 """Route handlers of the placements domain, collected for create_app()."""
 
-ROUTES: list = []
+from export_mgmt.placements.api import FeeApi, PlacementApi
+from export_mgmt.placements.controllers import PlacementPages
+
+ROUTES: list = [PlacementPages, PlacementApi, FeeApi]

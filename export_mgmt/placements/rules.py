@@ -16,10 +16,13 @@ from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, age_on, parse
 from export_mgmt.placements.fees import contract_months
 from export_mgmt.placements.lifecycle import ACTIVE
-from export_mgmt.placements.programmes import DOMESTIC_GROUPS, PROGRAMMES, SECTORS, scope_code
+from export_mgmt.placements.programmes import COUNTRIES, DOMESTIC_GROUPS, PROGRAMMES, SECTORS, scope_code
 from export_mgmt.placements.schemas import PlacementCreate
 from export_mgmt.placements.tables import Placement
 from export_mgmt.workers.tables import Worker
+
+# Amounts are stored as 32-bit integers of minor units: ample for a month's wage or a fee in any currency.
+MAX_AMOUNT = 2_000_000_000
 
 
 def parse_date(raw: str, field: str, errors: dict[str, str], required: bool = False) -> dt.date | None:
@@ -39,6 +42,7 @@ def licence_message(reason: str, scope: str) -> str:
     messages = {
         "suspended": _("The agency's licence is suspended: no new placements may be reported."),
         "revoked": _("The agency's licence has been revoked."),
+        "cancelled": _("The agency's licence has been cancelled."),
         "expired": _("The agency's licence has expired: no new placements may be reported."),
         "not_yet_valid": _("The agency's licence is not yet valid on this date."),
     }
@@ -81,6 +85,8 @@ async def check_report(actor: Actor, data: PlacementCreate, today: dt.date) -> t
 
     programme = PROGRAMMES.get(data.programme)
     country = data.destination_country
+    if country not in COUNTRIES:
+        errors["destination_country"] = _("Choose one of the listed values.")
     if programme is None:
         errors["programme"] = _("Choose one of the listed values.")
     elif programme.country != country:
@@ -124,6 +130,9 @@ async def check_report(actor: Actor, data: PlacementCreate, today: dt.date) -> t
             errors["accident_insurance"] = _("Accident insurance for the whole stay abroad is required.")
     if data.basic_wage <= 0:
         errors["basic_wage"] = _("Enter the monthly basic wage.")
+    for name in ("basic_wage", "gross_wage"):
+        if getattr(data, name) > MAX_AMOUNT:
+            errors[name] = _("This amount is too large.")
     if data.gross_wage < data.basic_wage:
         errors["gross_wage"] = _("The gross wage cannot be lower than the basic wage.")
 

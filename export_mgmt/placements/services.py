@@ -15,7 +15,7 @@ from export_mgmt.i18n import _
 from export_mgmt.idnumber import mask
 from export_mgmt.placements import lifecycle
 from export_mgmt.placements.fees import CURRENCY_CODES, PAYEES, PURPOSES, Fee, PlacementTerms, assess
-from export_mgmt.placements.rules import check_report, parse_date
+from export_mgmt.placements.rules import MAX_AMOUNT, check_report, parse_date
 from export_mgmt.placements.schemas import (
     DocumentRead,
     EventRead,
@@ -229,7 +229,9 @@ async def _employer_change(placement: dict, employer_id: int | None) -> dict[str
     if employer_id is None or employer_id == placement["employer"]:
         return {"employer_id": _("Choose the new employer.")}
     employer = await Employer.select().where(Employer.id == employer_id).first()
-    if employer is None or employer["country"] != placement["destination_country"]:
+    if employer is None or not employer["active"]:
+        return {"employer_id": _("Choose one of the listed values.")}
+    if employer["country"] != placement["destination_country"]:
         return {"employer_id": _("This employer is not in the destination country.")}
     return {}
 
@@ -254,6 +256,8 @@ async def add_fee(actor: Actor, placement_id: int, data: FeeCreate) -> int:
         errors["currency"] = _("Choose one of the listed values.")
     if data.amount <= 0:
         errors["amount"] = _("Enter the amount paid.")
+    elif data.amount > MAX_AMOUNT:
+        errors["amount"] = _("This amount is too large.")
     for name, limit in (("payee_name", 100), ("receipt_no", 50)):
         if len(getattr(data, name)) > limit:
             errors[name] = _("At most %(n)s characters.", n=limit)

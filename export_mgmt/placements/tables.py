@@ -63,6 +63,7 @@ class FeeEntry(Table, tablename="fee_entry"):
     class Payee(str, Enum):
         agency = "agency"
         broker = "broker"
+        foreign_agency = "foreign_agency"
         other = "other"
 
     class Flag(str, Enum):
@@ -71,7 +72,7 @@ class FeeEntry(Table, tablename="fee_entry"):
         prohibited = "prohibited"
 
     placement = ForeignKey(references=Placement, on_delete=OnDelete.cascade, index=True)
-    payee = Varchar(length=10, choices=Payee)
+    payee = Varchar(length=20, choices=Payee)
     payee_name = Varchar(length=100, default="")
     amount = Integer(help_text="Minor units of currency")
     currency = Varchar(length=3)

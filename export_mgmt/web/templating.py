@@ -23,12 +23,13 @@ def _label(mapping: dict[str, str], code: Any) -> str:
     return i18n.gettext(text) if text else str(code or "")
 
 
-def _audit_value(field: str, value: Any) -> str:
+def _audit_value(field: str, value: Any, entity: str = "") -> str:
     """An audit value as people read it: coded values by their label, counties by name."""
     if value is None or value == "":
         return ""
-    if field in audit_labels.VALUES:
-        return _label(audit_labels.VALUES[field], value)
+    mapping = audit_labels.value_labels(entity, field)
+    if mapping:
+        return _label(mapping, value)
     if field == "preferred_destinations":
         return ", ".join(_label(labels.DESTINATIONS, code) for code in str(value).split(",") if code)
     if field == "county_code":
