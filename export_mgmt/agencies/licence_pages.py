@@ -134,7 +134,9 @@ class LicencePages(Controller):
         licence = await licences.get(actor, agency_id, licence_id)
         if not services.can_print_certificate(actor, agency_id):
             raise AccessDenied()
-        url = str(request.base_url).rstrip("/") + "/verify/licence/" + quote(licence.number, safe="")
+        base = str(request.base_url).rstrip("/") + "/verify/licence/"
+        url = base + quote(licence.number, safe="")
         qr_svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
         return Template("agencies/certificate.html", context=context(
-            request, agency=agency, licence=licence, verify_url=url, qr_svg=qr_svg))
+            request, agency=agency, licence=licence, verify_url=url, verify_url_shown=base + licence.number,
+            qr_svg=qr_svg))

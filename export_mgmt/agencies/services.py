@@ -73,7 +73,7 @@ async def require_visible(actor: Actor, agency_id: int) -> dict:
 
 
 def name_contains(q: str) -> Where:
-    """Agency names containing q, ignoring case; LIKE wildcards typed by the user are taken literally (dropped)."""
+    """Agency names containing q, ignoring case; LIKE wildcards typed by the user are dropped."""
     pattern = "%" + q.replace("%", "").replace("_", "") + "%"
     return Agency.name.like(pattern) if is_sqlite() else Agency.name.ilike(pattern)
 

@@ -51,7 +51,7 @@ async def search(q: str) -> list[AgencyPublic]:
     code = q.replace(" ", "").upper()
     by_number = Licence.select(Licence.agency).where(Licence.number.is_in(sorted({q, code})))
     condition = (Agency.credit_code == code) | Agency.id.is_in(by_number)
-    if len(q) >= MIN_NAME_CHARS:
+    if len(q.replace("%", "").replace("_", "")) >= MIN_NAME_CHARS:
         condition = condition | name_contains(q)
     agencies = await Agency.select(*PUBLIC_COLUMNS).where(condition).order_by(Agency.name).order_by(
         Agency.id).limit(MAX_RESULTS)

@@ -144,3 +144,22 @@ async def page(request, browser, live_server):
             except Exception:  # the screenshot is a courtesy; never mask the real failure
                 pass
         await context.close()
+
+
+@pytest.fixture
+async def english_page(request, browser, live_server):
+    """A fresh browser profile set to English (en-US): the pages show the English msgids."""
+    context = await browser.new_context(base_url=live_server, locale="en-US", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    tab = await context.new_page()
+    try:
+        yield tab
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            try:
+                await tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            except Exception:  # the screenshot is a courtesy; never mask the real failure
+                pass
+        await context.close()

@@ -133,3 +133,11 @@ async def test_agency_staff_are_sent_to_their_own_agency(client):
     response = await client.get("/agencies/", follow_redirects=False)
     redirected_to(response, rf"/agencies/{agency_id}")
     assert (await client.get(f"/agencies/{agency_id}")).status_code == 200
+
+
+async def test_a_stale_form_is_shown_again_with_what_was_typed(admin_client):
+    response = await admin_client.post("/agencies/new", data={**FORM, "csrf_token": "stale"})
+    assert response.status_code == 400
+    assert form_error(response.text) == "This form had expired, so nothing was done. Please send it again."
+    assert 'value="沈阳对外劳务合作有限公司"' in response.text
+    assert await Agency.count() == 0

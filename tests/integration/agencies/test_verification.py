@@ -4,6 +4,7 @@ import html
 from urllib.parse import quote
 
 import pytest
+import segno
 
 from tests.conftest import create_user, login
 from tests.integration.agencies.helpers import add_agency, add_broker, add_licence, broker_number, credit_code, days
@@ -93,7 +94,9 @@ async def test_certificate_has_a_qr_code_to_the_public_page(admin_client, regist
     response = await admin_client.get(f"/agencies/{a}/licences/{licence['id']}/certificate")
     assert response.status_code == 200
     assert "<svg" in response.text and "&lt;svg" not in response.text
-    assert "http://testserver.local/verify/licence/" + quote("辽商合〔2004〕001号", safe="") in response.text
+    assert "http://testserver.local/verify/licence/辽商合〔2004〕001号" in text(response)
+    url = "http://testserver.local/verify/licence/" + quote("辽商合〔2004〕001号", safe="")
+    assert segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff") in response.text
     assert "沈阳国际劳务合作公司" in response.text
 
 
