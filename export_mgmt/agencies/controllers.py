@@ -16,6 +16,8 @@ from export_mgmt.agencies.forms import agency_input, agency_values, context, for
 from export_mgmt.agencies.licences import OVERSEAS
 from export_mgmt.agencies.schemas import AgencyUpdate
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.placements import services as placement_services
+from export_mgmt.placements.forms import LABELS as PLACEMENT_LABELS
 from export_mgmt.settings import get_settings
 from export_mgmt.web.csrf import csrf_failed
 from export_mgmt.web.forms import page_count, page_number
@@ -53,12 +55,16 @@ async def detail_page(request: Request, actor: Actor, agency_id: int, status: in
     broker_page = await brokers.search(actor, agency_id=agency_id, page_size=BROKERS_ON_PAGE)
     token_list = await tokens.list_for(actor, agency_id) if services.can_manage_agencies(actor) else []
     values = {"token_errors": {}, "token_values": {}, **extra}
+    flagged = await placement_services.flagged_fees(actor, agency_id=agency_id, limit=FLAGGED_ON_PAGE)
     return Template("agencies/detail.html", status_code=status, context=context(
         request, agency=agency, licences=licence_list, reserves=reserves, brokers=broker_page, tokens=token_list,
         can_manage=services.can_manage_agencies(actor),
         can_manage_brokers=services.can_manage_brokers(actor, agency_id),
         can_print=services.can_print_certificate(actor, agency_id),
-        history=await services.history(actor, agency_id), **values))
+        history=await services.history(actor, agency_id), flagged=flagged, pl=PLACEMENT_LABELS, **values))
+
+
+FLAGGED_ON_PAGE = 20
 
 
 class AgencyPages(Controller):
