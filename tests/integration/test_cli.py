@@ -9,10 +9,10 @@ import sys
 
 from export_mgmt.accounts.tables import AppUser
 from export_mgmt.agencies.tables import Broker, Licence
+from export_mgmt.audit.tables import AuditLog
 from export_mgmt.employers.tables import Employer
 from export_mgmt.placements import lifecycle
 from export_mgmt.placements.tables import FeeEntry, Placement
-from export_mgmt.audit.tables import AuditLog
 from export_mgmt.regions import shenyang_counties
 from export_mgmt.workers.tables import Worker
 

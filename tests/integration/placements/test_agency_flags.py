@@ -3,7 +3,12 @@
 from export_mgmt.placements import services
 from tests.conftest import create_user, login
 from tests.integration.placements.helpers_rules import (
-    add_employer, add_worker, fee_body, insert_placement, licensed_agency, staff,
+    add_employer,
+    add_worker,
+    fee_body,
+    insert_placement,
+    licensed_agency,
+    staff,
 )
 
 
@@ -11,7 +16,8 @@ async def test_agency_page_lists_its_flagged_fees_and_not_other_agencies(client)
     ours = await licensed_agency("甲劳务公司")
     theirs = await licensed_agency("乙劳务公司")
     employer = await add_employer("SG")
-    ours_placement = await insert_placement((await add_worker("王小明"))[0], ours, "sg_work_permit", employer_id=employer)
+    ours_placement = await insert_placement((await add_worker("王小明"))[0], ours, "sg_work_permit",
+                                            employer_id=employer)
     theirs_placement = await insert_placement((await add_worker("李大海"))[0], theirs, "sg_work_permit",
                                               employer_id=employer)
     await services.add_fee(await staff(ours), ours_placement, fee_body(10_000_00, "SGD", payee="foreign_agency"))
