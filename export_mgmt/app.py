@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from export_mgmt import db
@@ -51,7 +52,16 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         before_request=verify_csrf,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=template_config(settings),
-        openapi_config=OpenAPIConfig(title="export-mgmt API", version="1.0.0", path="/api/schema"),
+        openapi_config=OpenAPIConfig(
+            title="export-mgmt API", version="1.0.0", path="/api/schema",
+            components=Components(security_schemes={
+                # Agencies' systems: a token issued by the city administrator on the agency's page.
+                "agencyToken": SecurityScheme(type="http", scheme="bearer"),
+                # People: the session cookie from POST /api/v1/session, plus its X-CSRF-Token on writes.
+                "session": SecurityScheme(type="apiKey", name="em_session", security_scheme_in="cookie"),
+            }),
+            security=[{"agencyToken": []}, {"session": []}],
+        ),
         on_startup=[on_startup] if manage_database else [],
         on_shutdown=[on_shutdown] if manage_database else [],
         request_max_body_size=MAX_BODY_BYTES,
