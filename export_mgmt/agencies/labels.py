@@ -28,7 +28,7 @@ TRANSITIONS = {
 }
 
 RESERVE_KINDS = {
-    "deposit": N_("Deposit"),
+    "deposit": N_("Paid into the fund"),
     "top_up": N_("Top-up"),
     "draw": N_("Draw"),
 }

@@ -16,7 +16,14 @@ from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, age_on, parse
 from export_mgmt.placements.fees import contract_months
 from export_mgmt.placements.lifecycle import ACTIVE
-from export_mgmt.placements.programmes import COUNTRIES, DOMESTIC_GROUPS, PROGRAMMES, SECTORS, scope_code
+from export_mgmt.placements.programmes import (
+    COUNTRIES,
+    DOMESTIC_GROUPS,
+    LICENCE_SCOPES,
+    PROGRAMMES,
+    SECTORS,
+    scope_code,
+)
 from export_mgmt.placements.schemas import PlacementCreate
 from export_mgmt.placements.tables import Placement
 from export_mgmt.workers.tables import Worker
@@ -47,7 +54,7 @@ def licence_message(reason: str, scope: str) -> str:
         "not_yet_valid": _("The agency's licence is not yet valid on this date."),
     }
     return messages.get(reason, _("The agency has no licence in force that covers this destination (%(scope)s).",
-                                  scope=scope))
+                                  scope=_(LICENCE_SCOPES.get(scope, scope))))
 
 
 def agency_for(actor: Actor, data: PlacementCreate) -> int | None:

@@ -152,7 +152,7 @@ async def test_report_with_the_agencys_own_active_broker(agent, agency, worker, 
     ("expired by date", dict(valid_to=-1), "expired"),
     ("not yet valid", dict(valid_from=1), "not yet valid"),
     ("cancelled", dict(status="cancelled"), "cancelled"),
-    ("not covering Korea", dict(scope="DOMESTIC,JP,SG"), "no licence in force that covers this destination (KR)"),
+    ("not covering Korea", dict(scope="DOMESTIC,JP,SG"), "no licence in force that covers this destination (Korea)"),
 ])
 async def test_report_refused_for_the_agencys_licence(worker, kr_employer, case, licence, words):
     for key in ("valid_from", "valid_to"):
