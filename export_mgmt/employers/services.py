@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
+from export_mgmt import fields
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.audit import services as audit
@@ -51,13 +52,6 @@ def can_edit(actor: Actor | None) -> bool:
 
 # ---- checking input -------------------------------------------------------------------------------------
 
-def _text(raw: str, limit: int, field_name: str, errors: dict[str, str], required: bool = False) -> str:
-    value = " ".join(raw.split())
-    if required and not value:
-        errors[field_name] = _("This field is required.")
-    elif len(value) > limit:
-        errors[field_name] = _("At most %(n)s characters.", n=limit)
-    return value
 
 
 def normalise_registration_no(raw: str) -> str:
@@ -84,7 +78,7 @@ def clean(data: EmployerCreate) -> tuple[dict | None, dict[str, str]]:
                                country=_(COUNTRIES[labels.DOMESTIC_COUNTRY]))
     elif kind == "foreign" and country == labels.DOMESTIC_COUNTRY:
         errors["country"] = _("A foreign employer is in Korea, Japan or Singapore: choose one of them.")
-    region = _text(data.region, REGION_MAX, "region", errors)
+    region = fields.text(data.region, REGION_MAX, "region", errors)
     if not region and "region" not in errors:
         if kind == "domestic":
             errors["region"] = _("Name the province (and city) where the employer is.")
@@ -104,14 +98,14 @@ def clean(data: EmployerCreate) -> tuple[dict | None, dict[str, str]]:
             errors["programme"] = _("Choose a programme of the employer's country, or none.")
     values = {
         "kind": kind,
-        "name": _text(data.name, NAME_MAX, "name", errors, required=True),
+        "name": fields.text(data.name, NAME_MAX, "name", errors, required=True),
         "country": country,
         "region": region,
         "destination_group": group if kind == "domestic" else "",
         "registration_no": normalise_registration_no(data.registration_no),
         "sector": sector,
-        "address": _text(data.address, ADDRESS_MAX, "address", errors),
-        "contact": _text(data.contact, CONTACT_MAX, "contact", errors),
+        "address": fields.text(data.address, ADDRESS_MAX, "address", errors),
+        "contact": fields.text(data.contact, CONTACT_MAX, "contact", errors),
         "programme": programme,
     }
     if len(values["registration_no"]) > REGISTRATION_MAX:

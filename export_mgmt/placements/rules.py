@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from export_mgmt import fields
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.agencies.licences import find_licence_for
 from export_mgmt.agencies.tables import Agency, Broker
@@ -33,16 +34,7 @@ MAX_AMOUNT = 2_000_000_000
 
 
 def parse_date(raw: str, field: str, errors: dict[str, str], required: bool = False) -> dt.date | None:
-    raw = raw.strip()
-    if not raw:
-        if required:
-            errors[field] = _("This field is required.")
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors[field] = _("Enter a date as YYYY-MM-DD.")
-        return None
+    return fields.date(raw, field, errors, required=required)
 
 
 def licence_message(reason: str, scope: str) -> str:

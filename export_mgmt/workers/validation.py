@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
+from export_mgmt import fields
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdentityNumber, IdNumberError, parse
@@ -13,7 +13,6 @@ from export_mgmt.regions import is_shenyang_county, resolve_current, township
 from export_mgmt.workers import labels
 from export_mgmt.workers.schemas import WorkerCreate
 
-PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 MAX_SKILLS = 10
 MAX_LANGUAGES = 5
 
@@ -38,33 +37,10 @@ class CleanWorker:
     languages: list[dict] = field(default_factory=list)
 
 
-def _date(raw: str, field_name: str, errors: dict[str, str], today: dt.date) -> dt.date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
-        errors[field_name] = _("Enter a date as YYYY-MM-DD.")
-        return None
-    if value > today:
-        errors[field_name] = _("The date cannot be in the future.")
-    return value
 
 
-def _text(raw: str, limit: int, field_name: str, errors: dict[str, str], required: bool = False) -> str:
-    value = raw.strip()
-    if required and not value:
-        errors[field_name] = _("This field is required.")
-    elif len(value) > limit:
-        errors[field_name] = _("At most %(n)s characters.", n=limit)
-    return value
 
 
-def _choice(raw: str, choices: dict, field_name: str, errors: dict[str, str]) -> str:
-    if raw not in choices:
-        errors[field_name] = _("Choose one of the listed values.")
-    return raw
 
 
 def _county(data: WorkerCreate, actor: Actor, identity: IdentityNumber | None, errors: dict[str, str]) -> str:
@@ -136,37 +112,35 @@ def clean(data: WorkerCreate, actor: Actor, today: dt.date) -> tuple[CleanWorker
         errors["id_number"] = id_number_message(exc.reason)
     county = _county(data, actor, identity, errors)
     township_code = data.township_code.strip() or None
-    township_name = _text(data.township_name, 50, "township_name", errors)
+    township_name = fields.long_text(data.township_name, 50, "township_name", errors)
     if township_code:
         found = township(township_code)
         if not found or found.county_code != county:
             errors["township_code"] = _("This township is not in the chosen county.")
         elif not township_name:
             township_name = found.name
-    phone = data.phone.strip()
-    if phone and not PHONE.match(phone):
-        errors["phone"] = _("Enter a phone number of digits, optionally with + and hyphens.")
+    phone = fields.phone(data.phone, "phone", errors)
     destinations = [d for d in data.preferred_destinations if d]
     if any(d not in labels.DESTINATIONS for d in destinations):
         errors["preferred_destinations"] = _("Choose one of the listed values.")
-    health_date = _date(data.health_check_date, "health_check_date", errors, today)
+    health_date = fields.date(data.health_check_date, "health_check_date", errors, not_after=today)
     if data.health_check_result and not health_date and "health_check_date" not in errors:
         errors["health_check_date"] = _("Give the date of the health check.")
     values = {
-        "name": _text(data.name, 50, "name", errors, required=True),
+        "name": fields.long_text(data.name, 50, "name", errors, required=True),
         "county_code": county,
         "township_code": township_code,
         "township_name": township_name,
-        "village": _text(data.village, 100, "village", errors),
+        "village": fields.long_text(data.village, 100, "village", errors),
         "phone": phone,
-        "education": _choice(data.education, labels.EDUCATION, "education", errors),
+        "education": fields.choice(data.education, labels.EDUCATION, "education", errors),
         "health_check_date": health_date,
-        "health_check_result": _choice(data.health_check_result, labels.HEALTH, "health_check_result", errors),
-        "training": _text(data.training, 2000, "training", errors),
-        "intention": _choice(data.intention, labels.INTENTION, "intention", errors),
+        "health_check_result": fields.choice(data.health_check_result, labels.HEALTH, "health_check_result", errors),
+        "training": fields.long_text(data.training, 2000, "training", errors),
+        "intention": fields.choice(data.intention, labels.INTENTION, "intention", errors),
         "preferred_destinations": ",".join(dict.fromkeys(destinations)),
-        "status": _choice(data.status, labels.STATUS, "status", errors),
-        "notes": _text(data.notes, 2000, "notes", errors),
+        "status": fields.choice(data.status, labels.STATUS, "status", errors),
+        "notes": fields.long_text(data.notes, 2000, "notes", errors),
     }
     skills = _skills(data, errors)
     languages = _languages(data, errors)
