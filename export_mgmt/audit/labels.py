@@ -36,6 +36,7 @@ ACTIONS = {
     "status_changed": N_("Status changed"),
     "fee_added": N_("Fee recorded"),
     "document_added": N_("Document uploaded"),
+    "corrected": N_("Corrected"),
 }
 
 FIELDS = {

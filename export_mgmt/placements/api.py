@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -14,6 +14,7 @@ from export_mgmt.placements.schemas import (
     PlacementCreate,
     PlacementPage,
     PlacementRead,
+    PlacementUpdate,
     StatusChange,
 )
 from export_mgmt.settings import get_settings
@@ -43,6 +44,12 @@ class PlacementApi(Controller):
 
     @get("/{placement_id:int}", summary="One placement with its events, fees and documents")
     async def show(self, actor: CurrentActor, placement_id: FromPath[int]) -> PlacementRead:
+        return await services.get(actor, placement_id)
+
+    @put("/{placement_id:int}", summary="Correct a placement's facts (send the version you read)")
+    async def correct(self, actor: CurrentActor, placement_id: FromPath[int],
+                      data: JSONBody[PlacementUpdate]) -> PlacementRead:
+        await services.correct(actor, placement_id, data)
         return await services.get(actor, placement_id)
 
     @post("/{placement_id:int}/status", summary="Change a placement's status", status_code=HTTP_200_OK)

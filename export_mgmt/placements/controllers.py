@@ -19,10 +19,12 @@ from export_mgmt.placements.forms import (
     broker_groups,
     employer_groups,
     form_values,
+    parse_correction,
     parse_fee,
     parse_placement,
     parse_status,
     programme_groups,
+    record_values,
 )
 from export_mgmt.settings import get_settings
 from export_mgmt.web.csrf import csrf_failed
@@ -43,9 +45,10 @@ def _agency_filter(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-async def _form_page(request: Request, actor: Actor, values: dict, errors: dict, status: int = 200) -> Template:
+async def _form_page(request: Request, actor: Actor, values: dict, errors: dict, status: int = 200,
+                     placement_id: int | None = None) -> Template:
     return Template("placements/form.html", status_code=status, context=_context(
-        request, actor, values=values, errors=errors,
+        request, actor, values=values, errors=errors, placement_id=placement_id,
         agencies=await agency_choices() if actor.is_admin else [],
         own_agency=await agency_name(actor.agency_id) if actor.role == Role.agency_staff else "",
         broker_groups=await broker_groups(actor), employer_groups=await employer_groups(),
@@ -109,6 +112,29 @@ class PlacementPages(Controller):
             placement_id = await services.report(actor, data)
         except FormErrors as exc:
             return await _form_page(request, actor, form_values(form), exc.errors, status=400)
+        return Redirect(f"/placements/{placement_id}")
+
+    @get("/{placement_id:int}/edit")
+    async def edit(self, request: Request, actor: CurrentActor, placement_id: FromPath[int]) -> Template:
+        placement = await services.get(actor, placement_id)
+        if not services.can_update(actor):
+            raise AccessDenied()
+        return await _form_page(request, actor, record_values(placement), {}, placement_id=placement_id)
+
+    @post("/{placement_id:int}/edit", opt={"csrf_rerender": True})
+    async def correct(self, request: Request, actor: CurrentActor, placement_id: FromPath[int]) -> Template | Redirect:
+        await services.get(actor, placement_id)  # out of scope: 404 before anything else
+        form = await request.form()
+        data, errors = parse_correction(form)
+        try:
+            if csrf_failed(request):
+                raise FormErrors({"": stale_form_message()})
+            if errors:
+                raise FormErrors(errors)
+            await services.correct(actor, placement_id, data)
+        except FormErrors as exc:
+            return await _form_page(request, actor, form_values(form), exc.errors, status=400,
+                                    placement_id=placement_id)
         return Redirect(f"/placements/{placement_id}")
 
     @get("/{placement_id:int}")

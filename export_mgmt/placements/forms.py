@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import msgspec
 from litestar.datastructures import FormMultiDict
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.agencies.tables import Agency, Broker
 from export_mgmt.employers.tables import Employer
 from export_mgmt.i18n import _
-from export_mgmt.money import CURRENCIES, parse_amount
+from export_mgmt.money import CURRENCIES, parse_amount, to_major
 from export_mgmt.placements import fees, lifecycle, programmes
-from export_mgmt.placements.schemas import FeeCreate, PlacementCreate, StatusChange
+from export_mgmt.placements.schemas import FeeCreate, PlacementCreate, PlacementRead, PlacementUpdate, StatusChange
 
 # The placement codes as people read them, for the templates (each text goes through _() where shown).
 LABELS = SimpleNamespace(
@@ -64,6 +65,28 @@ def parse_placement(form: FormMultiDict) -> tuple[PlacementCreate, dict[str, str
     money = {name: _amount(form, name, values["wage_currency"], errors) for name in MONEY_FIELDS}
     data = PlacementCreate(**values, **choices, **money, accident_insurance=form.get("accident_insurance") == "on")
     return data, errors
+
+
+def parse_correction(form: FormMultiDict) -> tuple[PlacementUpdate, dict[str, str]]:
+    data, errors = parse_placement(form)
+    raw_version = _text(form, "version")
+    return PlacementUpdate(**msgspec.structs.asdict(data), version=int(raw_version) if raw_version.isdigit() else 0), \
+        errors
+
+
+def record_values(placement: PlacementRead) -> dict:
+    """A placement as the correction form shows it: money in major units, dates as ISO text."""
+    values = {name: "" if getattr(placement, name) is None else str(getattr(placement, name))
+              for name in TEXT_FIELDS if name != "worker_id_number"}
+    values["worker_id_number"] = placement.worker_id_number
+    for name in ("broker_id", "employer_id"):
+        values[name] = "" if getattr(placement, name) is None else str(getattr(placement, name))
+    values["agency_id"] = str(placement.agency_id)
+    for name in MONEY_FIELDS:
+        values[name] = str(to_major(getattr(placement, name), placement.wage_currency))
+    values["accident_insurance"] = "on" if placement.accident_insurance else ""
+    values["version"] = str(placement.version)
+    return values
 
 
 def parse_status(form: FormMultiDict) -> tuple[StatusChange, dict[str, str]]:

@@ -61,10 +61,15 @@ def _months_text(months: int) -> str:
     return _("%(years)s years %(months)s months", years=months // 12, months=months % 12)
 
 
-async def check_report(actor: Actor, data: PlacementCreate, today: dt.date) -> tuple[dict, dict[str, str]]:
-    """The placement row to insert (with the worker row under "_worker"), and the problems found."""
+async def check_report(actor: Actor, data: PlacementCreate, today: dt.date,
+                       existing: dict | None = None) -> tuple[dict, dict[str, str]]:
+    """The placement row to write (with the worker row under "_worker"), and the problems found.
+
+    `existing` is the placement being corrected: its worker and agency stay, it does not count as the
+    worker's other active placement, and the licence is checked again only when the destination changes.
+    """
     errors: dict[str, str] = {}
-    agency_id = agency_for(actor, data)
+    agency_id = existing["agency"] if existing else agency_for(actor, data)
     if agency_id is None or not await Agency.exists().where((Agency.id == agency_id) & (Agency.active == True)):  # noqa: E712
         errors["agency_id"] = _("Choose the reporting agency.")
     worker = None
@@ -77,7 +82,11 @@ async def check_report(actor: Actor, data: PlacementCreate, today: dt.date) -> t
                                            "The worker's county office registers them first.")
         elif worker["status"] == "withdrawn":
             errors["worker_id_number"] = _("This worker has withdrawn from the labour pool.")
-        elif await Placement.exists().where((Placement.worker == worker["id"]) & Placement.status.is_in(list(ACTIVE))):
+        elif existing and worker["id"] != existing["worker"]:
+            errors["worker_id_number"] = _("A placement's worker cannot be changed: end this placement and "
+                                           "report a new one.")
+        elif not existing and await Placement.exists().where(
+                (Placement.worker == worker["id"]) & Placement.status.is_in(list(ACTIVE))):
             errors["worker_id_number"] = _("This worker is already in an active placement.")
     except IdNumberError:
         errors["worker_id_number"] = _("Enter the worker's identity number as on the identity card.")
@@ -149,7 +158,8 @@ async def check_report(actor: Actor, data: PlacementCreate, today: dt.date) -> t
         if not broker_ok:
             errors["broker_id"] = _("Choose an active broker of this agency.")
 
-    if agency_id is not None and "agency_id" not in errors and country in {"CN", "KR", "JP", "SG"}:
+    destination_changed = existing is None or existing["destination_country"] != country
+    if agency_id is not None and "agency_id" not in errors and country in COUNTRIES and destination_changed:
         licence, reason = await find_licence_for(agency_id, scope_code(country), today)
         if licence is None:
             errors["agency_id"] = licence_message(reason, scope_code(country))

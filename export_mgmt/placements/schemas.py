@@ -30,6 +30,12 @@ class PlacementCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     notes: str = ""
 
 
+class PlacementUpdate(PlacementCreate, forbid_unknown_fields=True, kw_only=True):
+    """A correction of a reported placement's facts, with the version that was read."""
+
+    version: int
+
+
 class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
     status: str
     on_date: str

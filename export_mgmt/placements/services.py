@@ -25,6 +25,7 @@ from export_mgmt.placements.schemas import (
     PlacementPage,
     PlacementRead,
     PlacementSummary,
+    PlacementUpdate,
     StatusChange,
 )
 from export_mgmt.placements.tables import FeeEntry, Placement, PlacementDocument, PlacementEvent
@@ -172,6 +173,32 @@ async def report(actor: Actor, data: PlacementCreate) -> int:
         await _set_worker_status(actor, worker, new_worker_status)
         await audit.record(actor, "placement", placement_id, "created", audit.diff({}, values))
     return placement_id
+
+
+async def correct(actor: Actor, placement_id: int, data: PlacementUpdate) -> None:
+    """Correct the facts of a placement still under way, by the same rules as a report."""
+    async with write_transaction():
+        placement = await _load_for_update(actor, placement_id)
+        if placement["status"] not in lifecycle.ACTIVE:
+            raise FormErrors({"": _("A placement that has ended can no longer be corrected.")})
+        if data.version != placement["version"]:
+            raise FormErrors({"": _("Someone else changed this placement while you were editing. "
+                                    "Reload it and make your change again.")})
+        values, errors = await check_report(actor, data, today(), existing=placement)
+        if errors:
+            raise FormErrors(errors)
+        values.pop("_worker")
+        values.pop("agency")
+        changes = audit.diff(placement, values)
+        if not changes:
+            return
+        update = {getattr(Placement, k): v for k, v in values.items()}
+        update[Placement.version] = Placement.version + 1
+        update[Placement.updated_at] = dt.datetime.now(dt.timezone.utc)
+        await Placement.update(update).where(Placement.id == placement_id)
+        # Wages and contract length set the caps, so the ledger is judged again.
+        await _reassess({**placement, **values})
+        await audit.record(actor, "placement", placement_id, "corrected", changes)
 
 
 async def _set_worker_status(actor: Actor, worker: dict, status: str) -> None:
