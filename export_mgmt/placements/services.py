@@ -334,11 +334,20 @@ class FlaggedFee:
     flag_reason: str
 
 
-async def flagged_fees(actor: Actor, agency_id: int | None = None, limit: int = 500) -> list[FlaggedFee]:
-    """Fees over a cap or prohibited, newest first, within the actor's scope."""
+def _flagged_conditions(actor: Actor, agency_id: int | None) -> list:
     conditions = [FeeEntry.flag != "ok"] + scope(actor, FeeEntry.placement)
     if agency_id:
         conditions.append(FeeEntry.placement.agency == agency_id)
+    return conditions
+
+
+async def count_flagged(actor: Actor, agency_id: int | None = None) -> int:
+    return await where_all(FeeEntry.count(), _flagged_conditions(actor, agency_id))
+
+
+async def flagged_fees(actor: Actor, agency_id: int | None = None, limit: int = 500) -> list[FlaggedFee]:
+    """Fees over a cap or prohibited, newest first, within the actor's scope."""
+    conditions = _flagged_conditions(actor, agency_id)
     rows = await where_all(FeeEntry.select(
         FeeEntry.id, FeeEntry.placement, FeeEntry.placement.worker.name.as_alias("worker_name"),
         FeeEntry.placement.agency.as_alias("agency_id"), FeeEntry.placement.agency.name.as_alias("agency_name"),
@@ -350,3 +359,10 @@ async def flagged_fees(actor: Actor, agency_id: int | None = None, limit: int = 
                        payee=r["payee"], purpose=r["purpose"], amount=r["amount"], currency=r["currency"],
                        paid_on=r["paid_on"], flag=r["flag"], flag_reason=r["flag_reason"]) for r in rows]
 
+
+
+async def counts_by_status(actor: Actor) -> dict[str, int]:
+    """Placements in the actor's scope, per status, for the start page."""
+    rows = await where_all(Placement.select(Placement.status, Count(alias="n")), scope(actor)).group_by(
+        Placement.status)
+    return {row["status"]: row["n"] for row in rows}

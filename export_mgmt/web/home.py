@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
 
+from export_mgmt.placements import lifecycle
+from export_mgmt.placements import services as placements
 from export_mgmt.web.templating import page_context
 from export_mgmt.workers import services as workers
 
@@ -19,7 +21,11 @@ class HomeController(Controller):
         if actor is None:
             return Redirect("/login")
         counts = await workers.counts_by_status(actor) if actor.can_read_workers else {}
-        return Template("home.html", context=page_context(request, counts=counts, total=sum(counts.values())))
+        placed = await placements.counts_by_status(actor)
+        flagged = await placements.count_flagged(actor)
+        return Template("home.html", context=page_context(
+            request, counts=counts, total=sum(counts.values()), placed=placed, placed_total=sum(placed.values()),
+            flagged=flagged, placement_status=lifecycle.STATUS, can_report=placements.can_report(actor)))
 
     @get("/healthz", cache=False)
     async def health(self) -> dict[str, str]:
