@@ -81,6 +81,15 @@ def where_all(query, conditions):
     return query
 
 
+def contains(column, text: str):
+    """`column` contains `text`, ignoring case; LIKE wildcards the user typed are taken as nothing.
+
+    SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
+    """
+    pattern = "%" + text.strip().replace("%", "").replace("_", "") + "%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     """Both drivers report a duplicate key differently; services turn it into a form error."""
     text = f"{type(exc).__name__} {exc}".lower()

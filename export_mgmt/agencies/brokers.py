@@ -16,7 +16,7 @@ from export_mgmt.agencies.services import READ_ALL, can_manage_brokers, is_own_a
 from export_mgmt.agencies.tables import Broker
 from export_mgmt.agencies.validation import date, long_text, phone, text
 from export_mgmt.audit import services as audit
-from export_mgmt.db import is_unique_violation, where_all, write_transaction
+from export_mgmt.db import contains, is_unique_violation, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, mask, parse
@@ -72,7 +72,7 @@ async def search(actor: Actor, agency_id: int | None = None, q: str = "", status
         try:
             conditions.append(Broker.id_number == parse(q, today=today()).number)
         except IdNumberError:
-            conditions.append(Broker.name.like("%" + q.replace("%", "").replace("_", "") + "%"))
+            conditions.append(contains(Broker.name, q))
     page = max(page, 1)
     columns = (Broker.id, Broker.agency, Broker.agency.name.as_alias("agency_name"), Broker.id_number, Broker.name,
                Broker.certificate_no, Broker.phone, Broker.status)

@@ -19,7 +19,7 @@ from export_mgmt.agencies.tables import Agency, ApiToken, Broker, Licence
 from export_mgmt.agencies.validation import credit_code, email, phone, text
 from export_mgmt.audit import services as audit
 from export_mgmt.audit.tables import AuditLog
-from export_mgmt.db import is_sqlite, is_unique_violation, where_all, write_transaction
+from export_mgmt.db import contains, is_unique_violation, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.regions import county_name, is_shenyang_county
@@ -74,8 +74,7 @@ async def require_visible(actor: Actor, agency_id: int) -> dict:
 
 def name_contains(q: str) -> Where:
     """Agency names containing q, ignoring case; LIKE wildcards typed by the user are dropped."""
-    pattern = "%" + q.replace("%", "").replace("_", "") + "%"
-    return Agency.name.like(pattern) if is_sqlite() else Agency.name.ilike(pattern)
+    return contains(Agency.name, q)
 
 
 # ---- reading --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from export_mgmt import fields
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.audit import services as audit
-from export_mgmt.db import is_sqlite, where_all, write_transaction
+from export_mgmt.db import contains, is_sqlite, where_all, write_transaction
 from export_mgmt.employers import labels
 from export_mgmt.employers.schemas import (
     EmployerCreate,
@@ -155,8 +155,7 @@ def _filter_conditions(flt: EmployerFilter) -> list:
     conditions = []
     q = " ".join(flt.q.split())
     if q:
-        pattern = f"%{q}%"
-        by_name = Employer.name.like(pattern) if is_sqlite() else Employer.name.ilike(pattern)
+        by_name = contains(Employer.name, q)
         conditions.append(by_name | (Employer.registration_no == normalise_registration_no(q)))
     if flt.country:
         conditions.append(Employer.country == flt.country.strip().upper())

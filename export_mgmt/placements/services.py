@@ -9,7 +9,7 @@ from piccolo.query.functions.aggregate import Count
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
-from export_mgmt.db import where_all, write_transaction
+from export_mgmt.db import contains, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import mask
@@ -71,7 +71,7 @@ class PlacementFilter:
 def _filters(flt: PlacementFilter) -> list:
     conditions = []
     if flt.q.strip():
-        conditions.append(Placement.worker.name.like(f"%{flt.q.strip()}%"))
+        conditions.append(contains(Placement.worker.name, flt.q))
     if flt.status:
         conditions.append(Placement.status == flt.status)
     if flt.country:

@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.audit import services as audit
-from export_mgmt.db import is_unique_violation, where_all, write_transaction
+from export_mgmt.db import contains, is_unique_violation, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, age_on, birth_date_cutoff, is_4050, mask, parse
@@ -61,7 +61,7 @@ def _filter_conditions(flt: WorkerFilter, on: dt.date, actor: Actor) -> list:
         try:
             conditions.append(Worker.id_number == parse(q, today=on).number)
         except IdNumberError:
-            name_match = Worker.name.like(f"%{q}%")
+            name_match = contains(Worker.name, q)
             # Partial numbers only for roles that see numbers in full: prefixes would unmask them.
             if actor.sees_full_id_numbers and q.isalnum():
                 name_match = name_match | Worker.id_number.like(f"{q.upper()}%")
@@ -69,13 +69,13 @@ def _filter_conditions(flt: WorkerFilter, on: dt.date, actor: Actor) -> list:
     if flt.county_code:
         conditions.append(Worker.county_code == flt.county_code)
     if flt.township:
-        conditions.append((Worker.township_code == flt.township) | Worker.township_name.like(f"%{flt.township}%"))
+        conditions.append((Worker.township_code == flt.township) | contains(Worker.township_name, flt.township))
     if flt.status:
         conditions.append(Worker.status == flt.status)
     if flt.intention:
         conditions.append(Worker.intention == flt.intention)
     if flt.skill:
-        with_skill = WorkerSkill.select(WorkerSkill.worker).where(WorkerSkill.trade.like(f"%{flt.skill.strip()}%"))
+        with_skill = WorkerSkill.select(WorkerSkill.worker).where(contains(WorkerSkill.trade, flt.skill))
         conditions.append(Worker.id.is_in(with_skill))
     if flt.group_4050:
         conditions.append(

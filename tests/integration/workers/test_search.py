@@ -170,3 +170,23 @@ async def test_clerk_filters_stay_inside_their_county(client, pool):
     await sign_in(client, "clerk", "county_clerk", LIAOZHONG)
     assert await names(client, intention="overseas") == ["王小明"]
     assert await names(client, skill="电焊") == []
+
+
+async def test_wildcards_typed_in_the_name_box_are_plain_text(admin_client):
+    import datetime as dt
+
+    from export_mgmt.idnumber import make_number
+    from export_mgmt.workers.tables import Worker
+
+    born = dt.date(1990, 1, 1)
+    await Worker.insert(
+        Worker(id_number=make_number("210115", born, 11), name="王小二", sex="M", birth_date=born,
+               id_region_code="210115", county_code="210115"),
+        Worker(id_number=make_number("210115", born, 13), name="李二", sex="M", birth_date=born,
+               id_region_code="210115", county_code="210115"),
+    )
+    # "_" and "%" would match any character in SQL LIKE; here they are not wildcards.
+    assert "王小二" not in (await admin_client.get("/workers/", params={"q": "王_二"})).text
+    assert "王小二" not in (await admin_client.get("/workers/", params={"q": "王%二"})).text
+    found = (await admin_client.get("/workers/", params={"q": "小二"})).text
+    assert "王小二" in found and "李二" not in found
