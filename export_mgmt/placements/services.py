@@ -171,7 +171,8 @@ async def report(actor: Actor, data: PlacementCreate) -> int:
                                                    actor_name=actor.username))
         new_worker_status = lifecycle.worker_status_for("reported", values["destination_country"] != "CN")
         await _set_worker_status(actor, worker, new_worker_status)
-        await audit.record(actor, "placement", placement_id, "created", audit.diff({}, values))
+        await audit.record(actor, "placement", placement_id, "created",
+                           audit.diff({}, await _named(values, worker)))
     return placement_id
 
 
@@ -199,6 +200,20 @@ async def correct(actor: Actor, placement_id: int, data: PlacementUpdate) -> Non
         # Wages and contract length set the caps, so the ledger is judged again.
         await _reassess({**placement, **values})
         await audit.record(actor, "placement", placement_id, "corrected", changes)
+
+
+async def _named(values: dict, worker: dict) -> dict:
+    """The audit trail is read by people: the linked records by name, with their number."""
+    from export_mgmt.agencies.tables import Agency, Broker
+    from export_mgmt.employers.tables import Employer
+
+    named = dict(values)
+    named["worker"] = f"{worker['name']} (#{worker['id']})"
+    for field, table in (("agency", Agency), ("broker", Broker), ("employer", Employer)):
+        if values.get(field) is not None:
+            row = await table.select(table.name).where(table.id == values[field]).first()
+            named[field] = f"{row['name']} (#{values[field]})" if row else values[field]
+    return named
 
 
 async def _set_worker_status(actor: Actor, worker: dict, status: str) -> None:
