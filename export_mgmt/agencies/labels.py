@@ -34,6 +34,6 @@ RESERVE_KINDS = {
 }
 
 BROKER_STATUS = {
-    "active": N_("Active"),
+    "active": N_("On the register"),
     "struck_off": N_("Struck off"),
 }

@@ -22,8 +22,8 @@ ENTITIES = {
 
 ACTIONS = {
     "struck_off": N_("Struck off"),
-    "issued": N_("Issued"),
-    "revoked": N_("Revoked"),
+    "issued": N_("Token issued"),
+    "revoked": N_("Token revoked"),
     "reserve_entry": N_("Reserve fund entry"),
     "expired": N_("Expired"),
     "created": N_("Created"),

@@ -23,7 +23,7 @@ DOMESTIC_GROUPS = {
 
 # Scope codes on a licence: DOMESTIC and/or the destination countries it may serve.
 LICENCE_SCOPES = {
-    "DOMESTIC": N_("Domestic"),
+    "DOMESTIC": N_("Within China"),
     "KR": N_("Korea"),
     "JP": N_("Japan"),
     "SG": N_("Singapore"),

@@ -70,7 +70,7 @@ async def test_one_licence_page(client, registered):
     page = text(response)
     assert response.status_code == 200
     assert "SUSPENDED: this agency may not recruit under this licence now." in page
-    assert "辽中人力资源服务中心" in page and "Domestic" in page
+    assert "辽中人力资源服务中心" in page and "Within China" in page
     response = await client.get("/verify/licence/" + quote("辽商合〔2004〕001号"))
     page = text(response)
     assert "In force" in page and "LW-OLD" not in page
