@@ -8,10 +8,10 @@ from litestar.response import Redirect, Template
 
 from export_mgmt.accounts import services
 from export_mgmt.accounts.actor import Role
-from export_mgmt.accounts.controllers import FormBody, stale_form_message
+from export_mgmt.accounts.controllers import FormBody
 from export_mgmt.audit import services as audit
 from export_mgmt.errors import FormErrors
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.guards import CurrentActor, requires_admin
 from export_mgmt.web.templating import page_context
 
@@ -50,8 +50,7 @@ class UserAdminController(Controller):
     @post("/new", opt={"csrf_rerender": True})
     async def create_user(self, request: Request, actor: CurrentActor, data: FormBody) -> Template | Redirect:
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             user_id = await services.create_user(actor, _input(data))
         except FormErrors as exc:
             return await self._form(request, {**data, "password": ""}, exc.errors, status=400)
@@ -69,8 +68,7 @@ class UserAdminController(Controller):
                           data: FormBody) -> Template | Redirect:
         user = await services.get_user(actor, user_id)
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await services.update_user(actor, user_id, _input(data), request.scope["state"].get("session_id"))
         except FormErrors as exc:
             values = {**data, "username": user["username"], "password": ""}

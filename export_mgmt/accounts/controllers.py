@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from export_mgmt.accounts import services
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.errors import FormErrors
-from export_mgmt.i18n import SUPPORTED_LOCALES, _
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.i18n import SUPPORTED_LOCALES
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import address, cookie, safe_next
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.session import LOCALE_COOKIE, SESSION_COOKIE
@@ -22,9 +22,6 @@ from export_mgmt.web.templating import page_context
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 ONE_YEAR = 365 * 24 * 3600
 
-
-def stale_form_message() -> str:
-    return _("This form had expired, so nothing was done. Please send it again.")
 
 
 class SessionController(Controller):
@@ -42,8 +39,7 @@ class SessionController(Controller):
         target = safe_next(data.get("next"))
         username = data.get("username", "")
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             result = await services.authenticate(username, data.get("password", ""), address(request),
                                                  request.headers.get("user-agent", ""),
                                                  request.scope["state"].get("session_token"))
@@ -87,8 +83,7 @@ class AccountController(Controller):
     @post("/password", opt={"csrf_rerender": True})
     async def change_password(self, request: Request, actor: CurrentActor, data: FormBody) -> Template:
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await services.change_password(actor, request.scope["state"]["session_id"],
                                            data.get("current_password", ""), data.get("new_password", ""),
                                            data.get("confirm_password", ""))

@@ -7,12 +7,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor
-from export_mgmt.accounts.controllers import stale_form_message
 from export_mgmt.agencies import brokers, services
 from export_mgmt.agencies.forms import broker_input, broker_values, context, form_values, strike_off_input
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.settings import get_settings
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 
@@ -65,8 +64,7 @@ class BrokerPages(Controller):
             raise AccessDenied()
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             broker_id = await brokers.create(actor, agency_id, broker_input(form))
         except FormErrors as exc:
             return _form_page(request, agency, form_values(form), exc.errors, status=400, extra=exc.extra)
@@ -95,8 +93,7 @@ class BrokerPages(Controller):
             raise AccessDenied()
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await brokers.update(actor, agency_id, broker_id, broker_input(form))
         except FormErrors as exc:
             return _form_page(request, agency, form_values(form), exc.errors, broker_id, status=400, extra=exc.extra)
@@ -108,8 +105,7 @@ class BrokerPages(Controller):
         await brokers.get(actor, broker_id, agency_id)
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await brokers.strike_off(actor, agency_id, broker_id, strike_off_input(form))
         except FormErrors as exc:
             return await broker_page(request, actor, agency_id, broker_id, status=400, errors=exc.errors,

@@ -10,7 +10,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
-from export_mgmt.accounts.controllers import stale_form_message
 from export_mgmt.agencies import brokers, licences, reserve, services, tokens
 from export_mgmt.agencies.forms import agency_input, agency_values, context, form_values
 from export_mgmt.agencies.licences import OVERSEAS
@@ -19,7 +18,7 @@ from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.placements import services as placement_services
 from export_mgmt.placements.forms import LABELS as PLACEMENT_LABELS
 from export_mgmt.settings import get_settings
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 
@@ -36,8 +35,7 @@ async def _submit(request: Request, save: Callable[[AgencyUpdate], Awaitable[int
                   agency_id: int | None = None) -> Template | Redirect:
     form = await request.form()
     try:
-        if csrf_failed(request):
-            raise FormErrors({"": stale_form_message()})
+        reject_stale_form(request)
         agency_id = await save(agency_input(form))
     except FormErrors as exc:
         return _form_page(request, form_values(form), exc.errors, agency_id, status=400, extra=exc.extra)
@@ -127,8 +125,7 @@ class AgencyPages(Controller):
         form = await request.form()
         name = str(form.get("name") or "")
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             token_id, raw = await tokens.issue(actor, agency_id, name)
         except FormErrors as exc:
             return await detail_page(request, actor, agency_id, status=400, token_errors=exc.errors,
@@ -144,8 +141,7 @@ class AgencyPages(Controller):
                            token_id: FromPath[int]) -> Template | Redirect:
         await services.get(actor, agency_id)
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await tokens.revoke(actor, agency_id, token_id)
         except FormErrors as exc:
             return await detail_page(request, actor, agency_id, status=400, token_errors=exc.errors)

@@ -11,12 +11,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor
-from export_mgmt.accounts.controllers import stale_form_message
 from export_mgmt.agencies import labels, licence_status, licences, reserve, services
 from export_mgmt.agencies.forms import context, form_values, licence_input, licence_values, reserve_input, status_input
 from export_mgmt.agencies.licences import OVERSEAS
 from export_mgmt.errors import AccessDenied, FormErrors
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.guards import CurrentActor, requires_login
 
 
@@ -62,8 +61,7 @@ class LicencePages(Controller):
             raise AccessDenied()
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             licence_id = await licences.create(actor, agency_id, licence_input(form))
         except FormErrors as exc:
             return _form_page(request, agency, form_values(form), exc.errors, status=400)
@@ -92,8 +90,7 @@ class LicencePages(Controller):
             raise AccessDenied()
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await licences.update(actor, agency_id, licence_id, licence_input(form))
         except FormErrors as exc:
             return _form_page(request, agency, form_values(form), exc.errors, licence_id, status=400)
@@ -105,8 +102,7 @@ class LicencePages(Controller):
         await licences.get(actor, agency_id, licence_id)
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await licence_status.change_status(actor, agency_id, licence_id, status_input(form))
         except FormErrors as exc:
             return await licence_page(request, actor, agency_id, licence_id, status=400, status_errors=exc.errors,
@@ -119,8 +115,7 @@ class LicencePages(Controller):
         await licences.get(actor, agency_id, licence_id)
         form = await request.form()
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await reserve.add_entry(actor, agency_id, licence_id, reserve_input(form))
         except FormErrors as exc:
             return await licence_page(request, actor, agency_id, licence_id, status=400, reserve_errors=exc.errors,

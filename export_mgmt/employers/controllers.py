@@ -10,13 +10,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
-from export_mgmt.accounts.controllers import stale_form_message
 from export_mgmt.employers import labels, services
 from export_mgmt.employers.schemas import EmployerRead, EmployerUpdate
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.placements.programmes import COUNTRIES, programmes_for
 from export_mgmt.settings import get_settings
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
@@ -64,8 +63,7 @@ async def _submit(request: Request, actor: Actor, save: Callable[[EmployerUpdate
     """Add or change from the form; any problem shows the form again as typed, nothing written."""
     form = await request.form()
     try:
-        if csrf_failed(request):
-            raise FormErrors({"": stale_form_message()})
+        reject_stale_form(request)
         employer_id = await save(parse_form(form, editing=employer_id is not None))
     except FormErrors as exc:
         return _form_page(request, actor, form_values(form), exc.errors, employer_id, status=400, extra=exc.extra)
@@ -148,8 +146,7 @@ class EmployerPages(Controller):
         form = await request.form()
         version = str(form.get("version") or "0")
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             await services.set_active(actor, employer_id, form.get("active") == "1",
                                       int(version) if version.isdigit() else 0)
         except FormErrors as exc:

@@ -8,7 +8,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
-from export_mgmt.accounts.controllers import stale_form_message
 from export_mgmt.audit import services as audit
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.placements import documents, services
@@ -27,7 +26,7 @@ from export_mgmt.placements.forms import (
     record_values,
 )
 from export_mgmt.settings import get_settings
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
@@ -105,8 +104,7 @@ class PlacementPages(Controller):
         form = await request.form()
         data, errors = parse_placement(form)
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             if errors:
                 raise FormErrors(errors)
             placement_id = await services.report(actor, data)
@@ -127,8 +125,7 @@ class PlacementPages(Controller):
         form = await request.form()
         data, errors = parse_correction(form)
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             if errors:
                 raise FormErrors(errors)
             await services.correct(actor, placement_id, data)
@@ -147,8 +144,7 @@ class PlacementPages(Controller):
         form = await request.form()
         change, errors = parse_status(form)
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             if errors:
                 raise FormErrors(errors)
             await services.change_status(actor, placement_id, change)
@@ -162,8 +158,7 @@ class PlacementPages(Controller):
         form = await request.form()
         fee, errors = parse_fee(form)
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             if errors:
                 raise FormErrors(errors)
             await services.add_fee(actor, placement_id, fee)
@@ -177,8 +172,7 @@ class PlacementPages(Controller):
         form = await request.form()
         upload = form.get("document")
         try:
-            if csrf_failed(request):
-                raise FormErrors({"": stale_form_message()})
+            reject_stale_form(request)
             if isinstance(upload, UploadFile):
                 filename, data = upload.filename, await upload.read()
                 await upload.close()

@@ -7,6 +7,9 @@ import hmac
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
+from export_mgmt.errors import FormErrors
+from export_mgmt.i18n import _
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 FIELD = "csrf_token"
@@ -41,3 +44,9 @@ async def verify_csrf(request: Request) -> None:
 
 def csrf_failed(request: Request) -> bool:
     return bool(getattr(request.state, "csrf_failed", False))
+
+
+def reject_stale_form(request: Request) -> None:
+    """First step of every re-rendering form handler: a stale form is shown again, nothing is done."""
+    if csrf_failed(request):
+        raise FormErrors({"": _("This form had expired, so nothing was done. Please send it again.")})

@@ -9,10 +9,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor
-from export_mgmt.accounts.controllers import stale_form_message
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.settings import get_settings
-from export_mgmt.web.csrf import csrf_failed
+from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
@@ -37,8 +36,7 @@ async def _submit(request: Request, actor: Actor, save: Callable[[WorkerUpdate],
     form = await request.form()
     data, errors = parse_form(form)
     try:
-        if csrf_failed(request):
-            raise FormErrors({"": stale_form_message()})
+        reject_stale_form(request)
         if errors:
             raise FormErrors(errors)
         worker_id = await save(data)
