@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, AsyncIterator
@@ -79,6 +80,17 @@ def where_all(query, conditions):
     for condition in conditions:
         query = query.where(condition)
     return query
+
+
+async def update_versioned(table, row_id: int, values: dict) -> None:
+    """Write a versioned record: the new values, version + 1 and updated_at now, in one UPDATE.
+
+    The caller has already compared the version it read, inside the same write transaction.
+    """
+    update = {getattr(table, name): value for name, value in values.items()}
+    update[table.version] = table.version + 1
+    update[table.updated_at] = dt.datetime.now(dt.timezone.utc)
+    await table.update(update).where(table.id == row_id)
 
 
 def contains(column, text: str):

@@ -16,7 +16,7 @@ from export_mgmt.agencies.services import READ_ALL, can_manage_brokers, is_own_a
 from export_mgmt.agencies.tables import Broker
 from export_mgmt.agencies.validation import date, long_text, phone, text
 from export_mgmt.audit import services as audit
-from export_mgmt.db import contains, is_unique_violation, where_all, write_transaction
+from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, mask, parse
@@ -187,10 +187,7 @@ async def update(actor: Actor, agency_id: int, broker_id: int, data: BrokerUpdat
             if duplicate:
                 raise duplicate
             changes = audit.diff(_auditable(before), _auditable(values))
-            update_values = {getattr(Broker, k): v for k, v in values.items()}
-            update_values[Broker.version] = before["version"] + 1
-            update_values[Broker.updated_at] = utcnow()
-            await Broker.update(update_values).where(Broker.id == broker_id)
+            await update_versioned(Broker, broker_id, values)
             if changes:
                 await audit.record(actor, ENTITY, broker_id, "updated", changes)
     except FormErrors:

@@ -15,7 +15,7 @@ from export_mgmt.agencies.services import can_manage_agencies, require_visible, 
 from export_mgmt.agencies.tables import Licence, LicenceStatusChange
 from export_mgmt.agencies.validation import date, licence_number, text
 from export_mgmt.audit import services as audit
-from export_mgmt.db import is_sqlite, is_unique_violation, write_transaction
+from export_mgmt.db import is_sqlite, is_unique_violation, update_versioned, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.money import parse_amount, to_major
@@ -217,10 +217,7 @@ async def update(actor: Actor, agency_id: int, licence_id: int, data: LicenceUpd
             if await Licence.exists().where((Licence.number == values["number"]) & (Licence.id != licence_id)):
                 raise _duplicate_number()
             changes = audit.diff(auditable(before), auditable(values))
-            update_values = {getattr(Licence, k): v for k, v in values.items()}
-            update_values[Licence.version] = before["version"] + 1
-            update_values[Licence.updated_at] = utcnow()
-            await Licence.update(update_values).where(Licence.id == licence_id)
+            await update_versioned(Licence, licence_id, values)
             if changes:
                 await audit.record(actor, ENTITY, licence_id, "updated", changes)
     except FormErrors:

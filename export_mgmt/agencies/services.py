@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 from piccolo.columns.combination import Where
 
 from export_mgmt.accounts.actor import Actor, Role
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.agencies.schemas import AgencyCreate, AgencyPage, AgencyRead, AgencySummary, AgencyUpdate
 from export_mgmt.agencies.tables import Agency, ApiToken, Broker, Licence
 from export_mgmt.agencies.validation import credit_code, email, phone, text
 from export_mgmt.audit import services as audit
 from export_mgmt.audit.tables import AuditLog
-from export_mgmt.db import contains, is_unique_violation, where_all, write_transaction
+from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.regions import county_name, is_shenyang_county
@@ -207,10 +206,7 @@ async def update(actor: Actor, agency_id: int, data: AgencyUpdate) -> None:
             if duplicate:
                 raise duplicate
             changes = audit.diff({k: before[k] for k in FIELDS}, values)
-            update_values = {getattr(Agency, k): v for k, v in values.items()}
-            update_values[Agency.version] = before["version"] + 1
-            update_values[Agency.updated_at] = utcnow()
-            await Agency.update(update_values).where(Agency.id == agency_id)
+            await update_versioned(Agency, agency_id, values)
             if changes:
                 await audit.record(actor, ENTITY, agency_id, "updated", changes)
     except FormErrors:

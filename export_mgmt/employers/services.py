@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from export_mgmt import fields
 from export_mgmt.accounts.actor import Actor, Role
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.audit import services as audit
-from export_mgmt.db import contains, is_sqlite, where_all, write_transaction
+from export_mgmt.db import contains, is_sqlite, update_versioned, where_all, write_transaction
 from export_mgmt.employers import labels
 from export_mgmt.employers.schemas import (
     EmployerCreate,
@@ -248,10 +247,7 @@ async def _change(actor: Actor, employer_id: int, version: int, new_values: dict
     changes = audit.diff(_auditable(before), _auditable(new_values))
     if not changes:
         return
-    update_values = {getattr(Employer, name): value for name, value in new_values.items()}
-    update_values[Employer.version] = before["version"] + 1
-    update_values[Employer.updated_at] = utcnow()
-    await Employer.update(update_values).where(Employer.id == employer_id)
+    await update_versioned(Employer, employer_id, new_values)
     await audit.record(actor, ENTITY, employer_id, "updated", changes)
 
 

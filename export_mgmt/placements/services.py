@@ -9,7 +9,7 @@ from piccolo.query.functions.aggregate import Count
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
-from export_mgmt.db import contains, where_all, write_transaction
+from export_mgmt.db import contains, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import mask
@@ -193,10 +193,7 @@ async def correct(actor: Actor, placement_id: int, data: PlacementUpdate) -> Non
         changes = audit.diff(placement, values)
         if not changes:
             return
-        update = {getattr(Placement, k): v for k, v in values.items()}
-        update[Placement.version] = Placement.version + 1
-        update[Placement.updated_at] = dt.datetime.now(dt.timezone.utc)
-        await Placement.update(update).where(Placement.id == placement_id)
+        await update_versioned(Placement, placement_id, values)
         # Wages and contract length set the caps, so the ledger is judged again.
         await _reassess({**placement, **values})
         await audit.record(actor, "placement", placement_id, "corrected", changes)

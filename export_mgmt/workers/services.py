@@ -10,9 +10,8 @@ from piccolo.columns.combination import Where
 from piccolo.query.functions.aggregate import Count
 
 from export_mgmt.accounts.actor import Actor
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.audit import services as audit
-from export_mgmt.db import contains, is_unique_violation, where_all, write_transaction
+from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, age_on, birth_date_cutoff, is_4050, mask, parse
@@ -235,10 +234,7 @@ async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
         old_skills = await WorkerSkill.select().where(WorkerSkill.worker == worker_id).order_by(WorkerSkill.id)
         old_languages = await WorkerLanguage.select().where(WorkerLanguage.worker == worker_id).order_by(
             WorkerLanguage.id)
-        update_values = {getattr(Worker, k): v for k, v in cleaned.values.items()}
-        update_values[Worker.version] = before["version"] + 1
-        update_values[Worker.updated_at] = utcnow()
-        await Worker.update(update_values).where(Worker.id == worker_id)
+        await update_versioned(Worker, worker_id, cleaned.values)
         await WorkerSkill.delete().where(WorkerSkill.worker == worker_id)
         await WorkerLanguage.delete().where(WorkerLanguage.worker == worker_id)
         skills, languages = _child_rows(worker_id, cleaned.skills, cleaned.languages)
