@@ -158,13 +158,16 @@ async def _placements(rng: random.Random, today: dt.date, agency_ids: list[int],
         plans.append((worker, status, country, start))
     ids = [r["id"] for r in await Placement.insert(*rows).returning(Placement.id)]
     events, fees = [], []
+    by_status: dict[str, list[int]] = {}
     for placement_id, row, (worker, status, country, start) in zip(ids, rows, plans):
         for step, event_status in enumerate(PATHS[status]):
             events.append(PlacementEvent(placement=placement_id, status=event_status, actor_name="demo",
                                          on_date=min(today, start + dt.timedelta(days=20 * step))))
         fees.extend(_demo_fees(rng, placement_id, row))
-        await Worker.update({Worker.status: lifecycle.worker_status_for(status, country != "CN")}).where(
-            Worker.id == worker["id"])
+        by_status.setdefault(lifecycle.worker_status_for(status, country != "CN"), []).append(worker["id"])
+    # One UPDATE per resulting pool status, not one per worker.
+    for pool_status, worker_ids in by_status.items():
+        await Worker.update({Worker.status: pool_status}).where(Worker.id.is_in(worker_ids))
     await PlacementEvent.insert(*events)
     await FeeEntry.insert(*fees)
     return len(ids)

@@ -323,9 +323,13 @@ async def _reassess(placement: dict) -> dict[int, str]:
         FeeEntry.paid_on, FeeEntry.id)
     results = assess(_terms(placement), [Fee(payee=f["payee"], purpose=f["purpose"], amount=f["amount"],
                                              currency=f["currency"], paid_on=f["paid_on"]) for f in ledger])
-    for fee, (flag, reason) in zip(ledger, results):
-        if (fee["flag"], fee["flag_reason"]) != (flag, reason):
-            await FeeEntry.update({FeeEntry.flag: flag, FeeEntry.flag_reason: reason}).where(FeeEntry.id == fee["id"])
+    changed: dict[tuple[str, str], list[int]] = {}
+    for fee, verdict in zip(ledger, results):
+        if (fee["flag"], fee["flag_reason"]) != verdict:
+            changed.setdefault(verdict, []).append(fee["id"])
+    # One UPDATE per verdict that changed (there are only a handful), not one per fee.
+    for (flag, reason), fee_ids in changed.items():
+        await FeeEntry.update({FeeEntry.flag: flag, FeeEntry.flag_reason: reason}).where(FeeEntry.id.is_in(fee_ids))
     return {fee["id"]: flag for fee, (flag, _reason) in zip(ledger, results)}
 
 
