@@ -10,11 +10,11 @@ from export_mgmt.accounts.passwords import hash_password
 from export_mgmt.accounts.tables import AppUser
 from export_mgmt.agencies.tables import Agency
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today
 from export_mgmt.db import write_transaction
 from export_mgmt.demo_placements import load_placements
 from export_mgmt.idnumber import make_number
 from export_mgmt.regions import shenyang_counties, townships_of
-from export_mgmt.workers.services import today
 from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"

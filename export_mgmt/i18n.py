@@ -8,7 +8,6 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -16,10 +15,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from export_mgmt.clock import BUREAU_TZ
+
 SUPPORTED_LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
-DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
+DISPLAY_TZ = BUREAU_TZ
 
 # Minor units per ISO 4217 currency: KRW and JPY have none.
 CURRENCY_EXPONENT = {"CNY": 2, "SGD": 2, "USD": 2, "KRW": 0, "JPY": 0}

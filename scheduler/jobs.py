@@ -20,7 +20,7 @@ async def purge_sessions_and_login_failures() -> int:
 async def expire_licences() -> int:
     """Licences past their valid-to date become expired (one set-based UPDATE; a re-run finds none)."""
     from export_mgmt.agencies.licences import mark_expired_licences
-    from export_mgmt.workers.services import today
+    from export_mgmt.clock import today
 
     changed = await mark_expired_licences(today())
     log.info("marked %s licences expired", changed)

@@ -8,14 +8,11 @@ import secrets
 from dataclasses import dataclass
 
 from export_mgmt.accounts.tables import AppUser, UserSession
+from export_mgmt.clock import utcnow
 from export_mgmt.settings import get_settings
 
 # last_seen_at is written at most this often, not on every request.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def token_hash(token: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.accounts.tables import LoginFailure
+from export_mgmt.clock import utcnow
 from export_mgmt.settings import get_settings
 
 

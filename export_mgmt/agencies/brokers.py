@@ -10,12 +10,12 @@ from __future__ import annotations
 from piccolo.columns.combination import Where
 
 from export_mgmt.accounts.actor import Actor, Role
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.agencies.schemas import BrokerInput, BrokerPage, BrokerRead, BrokerSummary, BrokerUpdate, StrikeOff
-from export_mgmt.agencies.services import READ_ALL, can_manage_brokers, is_own_agency, require_visible, today
+from export_mgmt.agencies.services import READ_ALL, can_manage_brokers, is_own_agency, require_visible
 from export_mgmt.agencies.tables import Broker
 from export_mgmt.agencies.validation import date, long_text, phone, text
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today, utcnow
 from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _

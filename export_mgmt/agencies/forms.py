@@ -19,7 +19,7 @@ from export_mgmt.agencies.schemas import (
     StatusChange,
     StrikeOff,
 )
-from export_mgmt.agencies.services import today
+from export_mgmt.clock import today
 from export_mgmt.money import to_major
 from export_mgmt.web.templating import page_context
 

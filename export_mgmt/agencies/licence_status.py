@@ -7,14 +7,14 @@ only as a renewal with a new end of validity after today; revoked and cancelled 
 from __future__ import annotations
 
 from export_mgmt.accounts.actor import Actor
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.agencies import labels
 from export_mgmt.agencies.licences import ENTITY, licence_row
 from export_mgmt.agencies.schemas import StatusChange
-from export_mgmt.agencies.services import can_manage_agencies, require_visible, today
+from export_mgmt.agencies.services import can_manage_agencies, require_visible
 from export_mgmt.agencies.tables import Licence, LicenceStatusChange
 from export_mgmt.agencies.validation import date, long_text
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today, utcnow
 from export_mgmt.db import write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.i18n import _

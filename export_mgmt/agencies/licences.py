@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from export_mgmt.accounts.actor import SYSTEM, Actor
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.agencies import labels
 from export_mgmt.agencies.schemas import LicenceCreate, LicenceRead, LicenceUpdate, StatusChangeRead
-from export_mgmt.agencies.services import can_manage_agencies, require_visible, today
+from export_mgmt.agencies.services import can_manage_agencies, require_visible
 from export_mgmt.agencies.tables import Licence, LicenceStatusChange
 from export_mgmt.agencies.validation import date, licence_number, text
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today, utcnow
 from export_mgmt.db import is_sqlite, is_unique_violation, update_versioned, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _

@@ -9,10 +9,11 @@ from export_mgmt.accounts.actor import Actor
 from export_mgmt.agencies import labels
 from export_mgmt.agencies.licences import OVERSEAS
 from export_mgmt.agencies.schemas import ReserveEntryCreate, ReserveEntryRead, ReserveState
-from export_mgmt.agencies.services import can_manage_agencies, require_visible, today
+from export_mgmt.agencies.services import can_manage_agencies, require_visible
 from export_mgmt.agencies.tables import Licence, ReserveFundEntry
 from export_mgmt.agencies.validation import date, text
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today
 from export_mgmt.db import write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _

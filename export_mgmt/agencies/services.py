@@ -6,9 +6,7 @@ agency; agency staff read only their own (any other agency is "not found" to the
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import Where
 
@@ -18,21 +16,17 @@ from export_mgmt.agencies.tables import Agency, ApiToken, Broker, Licence
 from export_mgmt.agencies.validation import credit_code, email, phone, text
 from export_mgmt.audit import services as audit
 from export_mgmt.audit.tables import AuditLog
+from export_mgmt.clock import today  # noqa: F401  (tests and older callers import it from here)
 from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.regions import county_name, is_shenyang_county
 
-BUREAU_TZ = ZoneInfo("Asia/Shanghai")
 ENTITY = "agency"
 READ_ALL = {Role.admin, Role.inspector, Role.supervisor, Role.county_clerk}
 FIELDS = ("name", "credit_code", "county_code", "address", "legal_representative", "contact_name",
           "contact_phone", "contact_email", "active")
 
-
-def today() -> dt.date:
-    """Validity is counted on the bureau's calendar day."""
-    return dt.datetime.now(BUREAU_TZ).date()
 
 
 # ---- who may do what ------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ import hashlib
 import secrets
 
 from export_mgmt.accounts.actor import Actor
-from export_mgmt.accounts.sessions import utcnow
 from export_mgmt.agencies.schemas import TokenRead
 from export_mgmt.agencies.services import can_manage_agencies, require_visible
 from export_mgmt.agencies.tables import ApiToken
 from export_mgmt.agencies.validation import text
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import utcnow
 from export_mgmt.db import write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _

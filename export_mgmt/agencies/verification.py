@@ -11,8 +11,9 @@ import datetime as dt
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.agencies.licences import current_status, scopes
 from export_mgmt.agencies.schemas import AgencyPublic, LicencePublic
-from export_mgmt.agencies.services import name_contains, require_visible, today
+from export_mgmt.agencies.services import name_contains, require_visible
 from export_mgmt.agencies.tables import Agency, Licence
+from export_mgmt.clock import today
 from export_mgmt.regions import county_name
 
 MAX_RESULTS = 20

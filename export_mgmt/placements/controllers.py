@@ -9,6 +9,7 @@ from litestar.response import File, Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.placements import documents, services
 from export_mgmt.placements.forms import (
@@ -30,7 +31,6 @@ from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
-from export_mgmt.workers.services import today
 
 
 def _context(request: Request, actor: Actor, **context) -> dict:

@@ -9,6 +9,7 @@ from piccolo.query.functions.aggregate import Count
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today, utcnow
 from export_mgmt.db import contains, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
@@ -29,7 +30,6 @@ from export_mgmt.placements.schemas import (
     StatusChange,
 )
 from export_mgmt.placements.tables import FeeEntry, Placement, PlacementDocument, PlacementEvent
-from export_mgmt.workers.services import today
 from export_mgmt.workers.tables import Worker
 
 CITY_WIDE = {Role.admin, Role.inspector, Role.supervisor}
@@ -245,7 +245,7 @@ async def change_status(actor: Actor, placement_id: int, change: StatusChange) -
         if len(change.note) > 2000:
             errors["note"] = _("At most %(n)s characters.", n=2000)
         update = {Placement.status: change.status, Placement.status_changed_on: on_date,
-                  Placement.version: Placement.version + 1, Placement.updated_at: dt.datetime.now(dt.timezone.utc)}
+                  Placement.version: Placement.version + 1, Placement.updated_at: utcnow()}
         changes = {"status": [placement["status"], change.status]}
         if change.status == "employer_changed":
             errors.update(await _employer_change(placement, change.employer_id))

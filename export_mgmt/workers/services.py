@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import Where
 from piccolo.query.functions.aggregate import Count
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.audit import services as audit
+from export_mgmt.clock import today
 from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
@@ -27,13 +27,6 @@ from export_mgmt.workers.schemas import (
 )
 from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 from export_mgmt.workers.validation import clean
-
-BUREAU_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """Ages and the 4050 group are counted on the bureau's calendar day."""
-    return dt.datetime.now(BUREAU_TZ).date()
 
 
 def _scope(actor: Actor) -> list[Where]:
