@@ -15,6 +15,10 @@ from export_mgmt.accounts.controllers import AccountController, SessionControlle
 from export_mgmt.agencies.routes import ROUTES as AGENCY_ROUTES
 from export_mgmt.audit.controllers import AuditController
 from export_mgmt.employers.routes import ROUTES as EMPLOYER_ROUTES
+from export_mgmt.followups.routes import ROUTES as FOLLOWUP_ROUTES
+from export_mgmt.inspections.routes import ROUTES as INSPECTION_ROUTES
+from export_mgmt.notifications.routes import ROUTES as NOTIFICATION_ROUTES
+from export_mgmt.operations.routes import ROUTES as OPERATION_ROUTES
 from export_mgmt.placements.routes import ROUTES as PLACEMENT_ROUTES
 from export_mgmt.settings import Settings, get_settings
 from export_mgmt.web.csrf import verify_csrf
@@ -24,6 +28,7 @@ from export_mgmt.web.home import HomeController
 from export_mgmt.web.security import SecurityHeadersMiddleware
 from export_mgmt.web.session import SessionMiddleware
 from export_mgmt.web.templating import template_config
+from export_mgmt.workdays.routes import ROUTES as WORKDAY_ROUTES
 from export_mgmt.workers.api import WorkerApi
 from export_mgmt.workers.controllers import WorkerPages
 
@@ -35,16 +40,29 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
     """manage_database=False leaves the connection pool to the caller (the test suite shares one)."""
     settings = settings or get_settings()
 
+    scheduler = None
+
     async def on_startup() -> None:
+        nonlocal scheduler
         await db.start()
+        if settings.run_scheduler_in_web:
+            # A single county PC may run the jobs inside the web process (RUN_SCHEDULER_IN_WEB=1) instead of
+            # its own `export-mgmt scheduler` process; run one web worker then.
+            from scheduler.main import build_scheduler
+
+            scheduler = build_scheduler()
+            scheduler.start()
 
     async def on_shutdown() -> None:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await db.stop()
 
     return Litestar(
         route_handlers=[
             HomeController, SessionController, AccountController, UserAdminController, AuditController,
             WorkerPages, WorkerApi, SessionApi, *AGENCY_ROUTES, *EMPLOYER_ROUTES, *PLACEMENT_ROUTES,
+            *FOLLOWUP_ROUTES, *INSPECTION_ROUTES, *NOTIFICATION_ROUTES, *OPERATION_ROUTES, *WORKDAY_ROUTES,
             create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
         ],
         dependencies={"actor": Provide(provide_actor)},

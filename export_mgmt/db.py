@@ -106,3 +106,32 @@ def is_unique_violation(exc: BaseException) -> bool:
     """Both drivers report a duplicate key differently; services turn it into a form error."""
     text = f"{type(exc).__name__} {exc}".lower()
     return "unique" in text or "duplicate key" in text
+
+
+async def execute_counted(template: str, *args) -> int:
+    """Run one set-based statement inside the current write transaction and return the rows it touched.
+
+    `template` uses Piccolo's {} placeholders, compiled for the engine in use; Piccolo's own queries do not
+    report a row count, and sweeps are judged by theirs.
+    """
+    from piccolo.querystring import QueryString
+
+    db = engine()
+    transaction = db.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("execute_counted() runs inside write_transaction()")
+    sql, values = QueryString(template, *args).compile_string(engine_type=db.engine_type)
+    if isinstance(db, PostgresEngine):
+        status = await transaction.connection.execute(sql, *values)
+        last = status.rsplit(" ", 1)[-1] if status else ""
+        return int(last) if last.isdigit() else 0
+    await transaction.connection.execute(sql, values)
+    # The cursor's rowcount is -1 for a statement that starts with WITH; changes() is always right.
+    cursor = await transaction.connection.execute("SELECT changes() AS n")
+    row = await cursor.fetchone()
+    return int(row["n"])
+
+
+def sql_text(value: str) -> str:
+    """A code from the application's own fixed lists as an SQL literal (never user text)."""
+    return "'" + value.replace("'", "''") + "'"

@@ -38,6 +38,7 @@ DEMO_USERS = [
     DemoUser("clerk", "Demo-clerk-2026", "county_clerk", "辽中区劳动力办公室", "210115"),
     DemoUser("agency", "Demo-agency-2026", "agency_staff", "沈阳对外劳务合作公司职员"),
     DemoUser("inspector", "Demo-inspector-2026", "inspector", "劳动保障监察员"),
+    DemoUser("inspector2", "Demo-inspector-2026", "inspector", "劳动保障监察员（二）"),
     DemoUser("supervisor", "Demo-supervisor-2026", "supervisor", "市局督查"),
 ]
 
@@ -120,9 +121,13 @@ async def load_demo(out=print) -> None:
             ))
         await audit.record(None, "demo", "all", "loaded", {"workers": [0, len(ids)], "users": [0, len(DEMO_USERS)],
                                                            **{k: [0, v] for k, v in placed.items()}})
+    # The follow-ups and the case go through the services (each its own transaction), as a real day would.
+    from export_mgmt.demo_followups import load_followups
+
+    tracked = await load_followups()
     out(f"Loaded {len(ids)} workers in {len(shenyang_counties())} counties, {placed['agencies']} agencies with "
         f"{placed['licences']} licences, {placed['brokers']} brokers, {placed['employers']} employers and "
-        f"{placed['placements']} placements.")
+        f"{placed['placements']} placements, {tracked['followups']} follow-ups and {tracked['cases']} inspection case.")
     out("Demo accounts (user name / password / role):")
     for user in DEMO_USERS:
         out(f"  {user.username:<11} {user.password:<20} {user.role}")

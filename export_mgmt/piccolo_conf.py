@@ -15,5 +15,10 @@ APP_REGISTRY = AppRegistry(
         "export_mgmt.workers.piccolo_app",
         "export_mgmt.employers.piccolo_app",
         "export_mgmt.placements.piccolo_app",
+        "export_mgmt.followups.piccolo_app",
+        "export_mgmt.inspections.piccolo_app",
+        "export_mgmt.notifications.piccolo_app",
+        "export_mgmt.operations.piccolo_app",
+        "export_mgmt.workdays.piccolo_app",
     ]
 )

@@ -36,10 +36,14 @@ async def migrate(quiet: bool = True) -> None:
 
 
 async def _forwards(out: io.StringIO | None) -> None:
+    from export_mgmt.followups.schedule import seed_default_rules
+
     with contextlib.redirect_stdout(out) if out else contextlib.nullcontext():
         result = await run_forwards(app_name="all")
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")
+    # Reference data a new database needs; an existing one keeps what its administrators set.
+    await seed_default_rules()
 
 
 async def pending_changes() -> dict[str, list[str]]:

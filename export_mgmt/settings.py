@@ -59,6 +59,13 @@ class Settings:
     page_size: int
     run_scheduler_in_web: bool
     timezone: str
+    public_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_from: str
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
     templates_dir: Path
     locales_dir: Path
     static_dir: Path
@@ -91,6 +98,14 @@ def load_settings() -> Settings:
         page_size=_int("PAGE_SIZE", 50),
         run_scheduler_in_web=_bool("RUN_SCHEDULER_IN_WEB", False),
         timezone=os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        public_url=os.environ.get("PUBLIC_URL", ""),
+        # E-mail for notifications: off unless SMTP_HOST is set.
+        smtp_host=os.environ.get("SMTP_HOST", ""),
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_from=os.environ.get("SMTP_FROM", "export-mgmt@localhost"),
+        smtp_user=os.environ.get("SMTP_USER", ""),
+        smtp_password=os.environ.get("SMTP_PASSWORD", ""),
+        smtp_starttls=_bool("SMTP_STARTTLS", False),
         templates_dir=BASE_DIR / "templates",
         locales_dir=BASE_DIR / "locales",
         static_dir=BASE_DIR / "static",

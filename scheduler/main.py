@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.triggers.date import DateTrigger
 
 from export_mgmt import db
-from scheduler import jobs
+from export_mgmt.operations.runner import run_job
+from scheduler.jobs import JOBS, TIMEZONE, Job
 
-TIMEZONE = "Asia/Shanghai"
+# A failed run is tried again this much later, besides on its next regular tick.
+RETRY_AFTER = dt.timedelta(minutes=15)
+
+
+def _runner(scheduler: AsyncIOScheduler, job: Job):
+    async def run() -> None:
+        result = await run_job(job.name, job.work)
+        if result is not None and result.status == "failed":
+            scheduler.add_job(run, DateTrigger(run_date=dt.datetime.now(dt.timezone.utc) + RETRY_AFTER),
+                              id=f"{job.name}:retry", replace_existing=True, misfire_grace_time=job.grace)
+
+    run.__name__ = job.name
+    return run
 
 
 def build_scheduler() -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=TIMEZONE)
-    # Stable ids, one instance at a time, and a missed run is folded into the next one.
-    scheduler.add_job(jobs.purge_sessions_and_login_failures, IntervalTrigger(minutes=15, timezone=TIMEZONE),
-                      id="purge_sessions", coalesce=True, max_instances=1, misfire_grace_time=600,
-                      replace_existing=True)
-    # Just after midnight in Shenyang, so a licence is expired on the first day past its date.
-    scheduler.add_job(jobs.expire_licences, CronTrigger(hour=0, minute=5, timezone=TIMEZONE), id="expire_licences",
-                      coalesce=True, max_instances=1, misfire_grace_time=6 * 3600, replace_existing=True)
+    for job in JOBS.values():
+        # Stable ids, one instance at a time, and missed runs folded into one. Across processes run_job()'s
+        # lock makes the second process skip; within one, max_instances does.
+        scheduler.add_job(_runner(scheduler, job), job.trigger(), id=job.name, coalesce=True, max_instances=1,
+                          misfire_grace_time=job.grace, replace_existing=True)
     return scheduler
 
 

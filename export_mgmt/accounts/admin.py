@@ -23,6 +23,7 @@ def _input(data: dict[str, str]) -> services.UserInput:
         username=data.get("username", ""), display_name=data.get("display_name", ""),
         role=data.get("role", ""), county_code=data.get("county_code", ""),
         agency_id=data.get("agency_id", ""), active=data.get("active") == "on", password=data.get("password", ""),
+        email=data.get("email", ""),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from export_mgmt.accounts import sessions, throttle
@@ -16,7 +17,10 @@ from export_mgmt.i18n import SUPPORTED_LOCALES, _
 from export_mgmt.regions import is_shenyang_county
 from export_mgmt.settings import get_settings
 
-USER_FIELDS = ("username", "display_name", "role", "county_code", "agency", "locale", "active")
+USER_FIELDS = ("username", "display_name", "role", "county_code", "agency", "locale", "email", "active")
+# Where notifications are mailed: plausible, not proven (only a delivered message proves an address).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX = 200
 
 
 def actor_from_row(user: dict, client_address: str = "") -> Actor:
@@ -119,6 +123,7 @@ class UserInput:
     agency_id: str = ""
     active: bool = True
     password: str = ""
+    email: str = ""
 
 
 def _require_admin(actor: Actor) -> None:
@@ -149,12 +154,17 @@ async def _validate_user(data: UserInput, creating: bool, stored_username: str =
             errors["agency_id"] = _("Agency staff must be bound to one agency.")
     else:
         agency_id = None
+    email = data.email.strip()
+    if len(email) > EMAIL_MAX:
+        errors["email"] = _("At most %(n)s characters.", n=EMAIL_MAX)
+    elif email and not EMAIL.match(email):
+        errors["email"] = _("Enter an e-mail address such as name@example.com.")
     if creating or data.password:
         problem = password_problem(data.password, username)
         if problem:
             errors["password"] = problem
     values = {"username": username, "display_name": display_name, "role": data.role,
-              "county_code": county_code, "agency": agency_id, "active": data.active}
+              "county_code": county_code, "agency": agency_id, "email": email, "active": data.active}
     return values, errors
 
 

@@ -27,6 +27,7 @@ class AppUser(Table, tablename="app_user"):
     agency = ForeignKey(references=Agency, null=True, default=None, on_delete=OnDelete.restrict,
                         help_text="Agency a staff member is bound to")
     locale = Varchar(length=8, null=True, default=None, help_text="Preferred interface language")
+    email = Varchar(length=200, default="", help_text="Where notifications are e-mailed; empty: in the app only")
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

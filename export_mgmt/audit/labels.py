@@ -3,7 +3,9 @@
 from export_mgmt.accounts.labels import ROLES
 from export_mgmt.agencies import labels as agency_labels
 from export_mgmt.employers import labels as employer_labels
+from export_mgmt.followups import labels as followup_labels
 from export_mgmt.i18n import N_
+from export_mgmt.inspections import labels as case_labels
 from export_mgmt.placements import lifecycle as placement_lifecycle
 from export_mgmt.placements.fees import FLAGS as FEE_FLAGS
 from export_mgmt.workers import labels as worker_labels
@@ -18,6 +20,10 @@ ENTITIES = {
     "demo": N_("Demo data"),
     "employer": N_("Employer"),
     "placement": N_("Placement"),
+    "followup": N_("Follow-up"),
+    "followup_rule": N_("Follow-up schedule rule"),
+    "inspection_case": N_("Inspection case"),
+    "calendar_year": N_("Working-day calendar"),
 }
 
 ACTIONS = {
@@ -37,6 +43,17 @@ ACTIONS = {
     "fee_added": N_("Fee recorded"),
     "document_added": N_("Document uploaded"),
     "corrected": N_("Corrected"),
+    "recorded": N_("Follow-up recorded"),
+    "evidence_added": N_("Evidence uploaded"),
+    "opened": N_("Case opened"),
+    "inspectors_assigned": N_("Inspectors assigned"),
+    "extended": N_("Deadline extended"),
+    "referral_sent": N_("Referral sent"),
+    "reply_recorded": N_("Reply recorded"),
+    "entered": N_("Entered"),
+    "removed": N_("Removed"),
+    "activated": N_("Activated"),
+    "deactivated": N_("Deactivated"),
 }
 
 FIELDS = {
@@ -120,6 +137,49 @@ FIELDS = {
     "fee": N_("Fee"),
     "flag": N_("Assessment"),
     "document": N_("Document"),
+    "email": N_("E-mail"),
+    "done_on": N_("Follow-up date"),
+    "method": N_("Method"),
+    "reached": N_("Worker reached"),
+    "worker_status": N_("Worker's situation"),
+    "wages_paid_to": N_("Wages paid up to"),
+    "unpaid_months": N_("Months unpaid"),
+    "unpaid_amount": N_("Amount unpaid (minor units)"),
+    "unpaid_currency": N_("Currency of the amount unpaid"),
+    "source": N_("Source"),
+    "followup": N_("Follow-up"),
+    "placement": N_("Placement"),
+    "respondent_type": N_("Respondent"),
+    "respondent_name": N_("Respondent's name"),
+    "jurisdiction": N_("Jurisdiction"),
+    "abroad": N_("Employer abroad"),
+    "finding": N_("Finding"),
+    "facts": N_("Facts"),
+    "currency": N_("Currency"),
+    "amount_owed": N_("Amount owed (minor units)"),
+    "amount_ordered": N_("Amount ordered (minor units)"),
+    "amount_recovered": N_("Amount recovered (minor units)"),
+    "compensation_percent": N_("Additional compensation (%)"),
+    "penalty": N_("Penalty (minor units)"),
+    "opened_on": N_("Opened on"),
+    "investigate_by": N_("Investigate by"),
+    "extended": N_("Extended"),
+    "rectify_by": N_("Rectify by"),
+    "orders": N_("Orders issued"),
+    "closed_on": N_("Closed on"),
+    "outcome": N_("Outcome"),
+    "inspectors": N_("Inspectors"),
+    "referral": N_("Referral"),
+    "reply": N_("Reply"),
+    "destination": N_("Destination"),
+    "offset_days": N_("Days"),
+    "first_month": N_("First month"),
+    "last_month": N_("Last month"),
+    "every_months": N_("Every (months)"),
+    "grace_days": N_("Grace days"),
+    "year": N_("Year"),
+    "holidays": N_("Holidays"),
+    "workdays": N_("Make-up workdays"),
 }
 
 # Coded values shown with their label instead of the code.
@@ -148,6 +208,12 @@ VALUES_BY_ENTITY = {
     "placement": {"status": placement_lifecycle.STATUS},
     "licence": {"status": agency_labels.LICENCE_STATUS, "kind": agency_labels.LICENCE_KINDS},
     "broker": {"status": agency_labels.BROKER_STATUS},
+    "followup": {"status": followup_labels.STATUS, "kind": followup_labels.KINDS, "method": followup_labels.METHODS,
+                 "worker_status": followup_labels.WORKER_STATUSES},
+    "followup_rule": {"kind": followup_labels.KINDS, "destination": employer_labels.COUNTRIES,
+                      "programme": employer_labels.PROGRAMME_LABELS},
+    "inspection_case": {"status": case_labels.STATUS, "source": case_labels.SOURCES, "finding": case_labels.FINDINGS,
+                        "respondent_type": case_labels.RESPONDENTS, "jurisdiction": case_labels.JURISDICTIONS},
 }
 
 

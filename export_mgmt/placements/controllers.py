@@ -11,6 +11,8 @@ from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.followups import services as followups
+from export_mgmt.followups.forms import LABELS as FOLLOWUP_LABELS
 from export_mgmt.placements import documents, services
 from export_mgmt.placements.forms import (
     LABELS,
@@ -64,7 +66,8 @@ async def _detail_page(request: Request, actor: Actor, placement_id: int, status
     defaults = {"on_date": today().isoformat(), "paid_on": today().isoformat(), "currency": "CNY"}
     return Template("placements/detail.html", status_code=status, context=_context(
         request, actor, placement=placement, history=history, employer_groups=employers, sent=sent,
-        max_mb=documents.MAX_BYTES // (1024 * 1024),
+        max_mb=documents.MAX_BYTES // (1024 * 1024), followups=await followups.for_placement(actor, placement_id),
+        fl=FOLLOWUP_LABELS, can_record_followup=followups.can_record(actor),
         errors=errors or {}, values={**defaults, **(values or {})}))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
 
+from export_mgmt.followups import services as followups
+from export_mgmt.inspections import services as cases
 from export_mgmt.placements import lifecycle
 from export_mgmt.placements import services as placements
 from export_mgmt.web.templating import page_context
@@ -25,7 +27,8 @@ class HomeController(Controller):
         flagged = await placements.count_flagged(actor)
         return Template("home.html", context=page_context(
             request, counts=counts, total=sum(counts.values()), placed=placed, placed_total=sum(placed.values()),
-            flagged=flagged, placement_status=lifecycle.STATUS, can_report=placements.can_report(actor)))
+            flagged=flagged, placement_status=lifecycle.STATUS, can_report=placements.can_report(actor),
+            followups=await followups.counts(actor), cases=await cases.counts(actor)))
 
     @get("/healthz", cache=False)
     async def health(self) -> dict[str, str]:

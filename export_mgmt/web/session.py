@@ -113,6 +113,11 @@ class SessionMiddleware:
             anon = secrets.token_urlsafe(18)
             set_cookies.append(cookie_header(ANON_COOKIE, anon))
         state["actor"] = actor
+        if actor is not None and scope.get("method") == "GET" and not scope["path"].startswith("/api/"):
+            # The badge beside "Notifications" on every page: one indexed count.
+            from export_mgmt.notifications.services import unread_count
+
+            state["unread"] = await unread_count(actor.id)
         state["session_token"] = token
         state["csrf_token"] = csrf_token_for(token or f"anon:{anon}")
         chosen = (actor.locale if actor else None) or cookies.get(LOCALE_COOKIE)

@@ -84,4 +84,5 @@ def template_config(settings: Settings) -> TemplateConfig:
 def page_context(request: Request, **context: Any) -> dict[str, Any]:
     """What every page needs besides its own data."""
     state = request.scope.get("state", {})
-    return {"actor": state.get("actor"), "csrf_token": state.get("csrf_token", ""), **context}
+    return {"actor": state.get("actor"), "csrf_token": state.get("csrf_token", ""), "unread": state.get("unread", 0),
+            **context}

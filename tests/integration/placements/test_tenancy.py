@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from export_mgmt import uploads as upload_store
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.placements import documents, services
 from export_mgmt.placements.services import PlacementFilter
@@ -66,7 +67,7 @@ async def ids_seen(who, **flt) -> set[int]:
 
 
 def uploads() -> set[str]:
-    return {p.name for p in documents.upload_dir().iterdir()}
+    return {p.name for p in upload_store.upload_dir().iterdir()}
 
 
 # ==== agency staff ===========================================================================================

@@ -1,0 +1,1 @@
+"""Follow-up tracking: the schedule rules, the due follow-ups the scheduler generates, and what they find."""

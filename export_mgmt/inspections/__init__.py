@@ -1,0 +1,1 @@
+"""Employer-inspection cases: opened from follow-up findings (and later complaints), worked to a close."""

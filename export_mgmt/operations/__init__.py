@@ -1,0 +1,1 @@
+"""Running background jobs: one at a time across processes, every run recorded."""
