@@ -14,6 +14,12 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
+# A Chinese font, or the browser tests' screenshots show boxes for every Chinese character.
+if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "Installing a Chinese font for the browser screenshots…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-wqy-microhei >/dev/null || true
+fi
 
 PG_URL=${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 if [ "${SKIP_POSTGRES:-0}" != 1 ]; then

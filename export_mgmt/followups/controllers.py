@@ -4,7 +4,6 @@ the schedule rules and the city's compliance figures."""
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
@@ -12,7 +11,7 @@ from export_mgmt import uploads
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
-from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.followups import compliance, labels, rules_admin, services
 from export_mgmt.followups.forms import (
     LABELS,
@@ -30,6 +29,7 @@ from export_mgmt.placements.forms import agency_choices, programme_groups
 from export_mgmt.regions import county_name
 from export_mgmt.settings import get_settings
 from export_mgmt.web.csrf import reject_stale_form
+from export_mgmt.web.files import attachment, read_upload
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
@@ -139,14 +139,9 @@ class FollowUpPages(Controller):
     @post("/{followup_id:int}/evidence", opt={"csrf_rerender": True})
     async def upload(self, request: Request, actor: CurrentActor, followup_id: FromPath[int]) -> Template | Redirect:
         form = await request.form()
-        upload = form.get("evidence")
         try:
             reject_stale_form(request)
-            if isinstance(upload, UploadFile):
-                filename, data = upload.filename, await upload.read()
-                await upload.close()
-            else:
-                filename, data = "", b""
+            filename, data = await read_upload(form, "evidence")
             await services.add_evidence(actor, followup_id, filename, data)
         except FormErrors as exc:
             return await _detail_page(request, actor, followup_id, 400, "evidence", exc.errors)
@@ -154,12 +149,7 @@ class FollowUpPages(Controller):
 
     @get("/{followup_id:int}/evidence/{document_id:int}")
     async def download(self, actor: CurrentActor, followup_id: FromPath[int], document_id: FromPath[int]) -> File:
-        row, path = await services.open_evidence(actor, followup_id, document_id)
-        if not path.is_file():
-            raise RecordNotFound()
-        return File(path=path, filename=row["filename"], media_type=row["content_type"],
-                    content_disposition_type="attachment",
-                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+        return attachment(*await services.open_evidence(actor, followup_id, document_id))
 
     @post("/{followup_id:int}/case", opt={"csrf_rerender": True})
     async def raise_case(self, request: Request, actor: CurrentActor,

@@ -9,18 +9,20 @@ from export_mgmt.followups.tables import FollowUp
 
 log = logging.getLogger("export_mgmt.followups")
 
-# A done follow-up that did not reach the worker, whose previous done follow-up did not either, and for which
-# no unreachable-worker case is open or was closed after it (a closed case settles the earlier silence).
+# A done follow-up that did not reach the worker, whose previous done follow-up (prev) did not either, and for
+# which no unreachable-worker case is open or was closed after prev: a closed case settles the silences before
+# it, so only two new ones in a row escalate again.
 CANDIDATES = """
 SELECT f.id FROM followup f
-WHERE f.status = 'done' AND f.reached = {}
+JOIN followup prev ON prev.id = (
+    SELECT f2.id FROM followup f2
+    WHERE f2.placement = f.placement AND f2.status = 'done' AND f2.id <> f.id
+      AND (f2.done_on < f.done_on OR (f2.done_on = f.done_on AND f2.id < f.id))
+    ORDER BY f2.done_on DESC, f2.id DESC LIMIT 1)
+WHERE f.status = 'done' AND f.reached = {} AND prev.reached = {}
   AND NOT EXISTS (SELECT 1 FROM inspection_case c WHERE c.followup = f.id)
-  AND (SELECT f2.reached FROM followup f2
-       WHERE f2.placement = f.placement AND f2.status = 'done' AND f2.id <> f.id
-         AND (f2.done_on < f.done_on OR (f2.done_on = f.done_on AND f2.id < f.id))
-       ORDER BY f2.done_on DESC, f2.id DESC LIMIT 1) = {}
   AND NOT EXISTS (SELECT 1 FROM inspection_case c WHERE c.placement = f.placement AND c.finding = 'unreachable'
-                  AND (c.closed_on IS NULL OR c.closed_on >= f.done_on))
+                  AND (c.closed_on IS NULL OR c.closed_on >= prev.done_on))
 """
 
 

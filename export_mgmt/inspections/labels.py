@@ -15,7 +15,7 @@ STATUS = {
 SOURCES = {
     "follow_up": N_("Follow-up finding"),
     "complaint": N_("Complaint"),
-    "report": N_("Report"),
+    "report": N_("Report from the public"),
     "routine": N_("Routine inspection"),
     "campaign": N_("Special campaign"),
 }

@@ -90,11 +90,27 @@ async def _insert_case(actor: Actor, values: dict) -> int:
             raise FormErrors({"": _("A case has already been opened from this follow-up.")}) from None
         raise
     case_id = rows[0]["id"]
-    await audit.record(actor, ENTITY, case_id, "opened", audit.diff({}, {
-        k: v for k, v in values.items() if k not in ("created_by",)}))
+    await audit.record(actor, ENTITY, case_id, "opened", audit.diff({}, await _named(values)))
     await notify.notify_roles("case_opened", f"case-opened:{case_id}", {"case_id": case_id, "year": opened_on.year},
                               f"/cases/{case_id}", roles=("inspector", "supervisor"))
     return case_id
+
+
+async def _named(values: dict) -> dict:
+    """The audit trail is read by people: linked records by name with their number, not bare ids."""
+    from export_mgmt.agencies.tables import Agency
+    from export_mgmt.employers.tables import Employer
+    from export_mgmt.workers.tables import Worker
+
+    named = {k: v for k, v in values.items() if k != "created_by"}
+    for field, table in (("worker", Worker), ("employer", Employer), ("agency", Agency)):
+        if named.get(field) is not None:
+            row = await table.select(table.name).where(table.id == named[field]).first()
+            named[field] = f"{row['name']} (#{named[field]})" if row else named[field]
+    for field in ("followup", "placement"):
+        if named.get(field) is not None:
+            named[field] = f"#{named[field]}"
+    return named
 
 
 async def open_from_followup(actor: Actor, followup_id: int, escalated: bool = False) -> int:

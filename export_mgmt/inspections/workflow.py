@@ -110,6 +110,8 @@ async def transition(actor: Actor, case_id: int, change: CaseTransition) -> None
         case = await _load(actor, case_id)
         _stale(case, change.version)
         new = change.status
+        if not new:
+            raise FormErrors({"status": _("Choose the new status.")})
         if new not in allowed_next(case):
             raise FormErrors({"status": _("A case that is %(current)s cannot become %(new)s.",
                                           current=_(labels.STATUS[case["status"]]),

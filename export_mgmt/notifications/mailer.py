@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import smtplib
 from email.message import EmailMessage
 
@@ -17,6 +18,7 @@ from export_mgmt.notifications.services import render
 from export_mgmt.notifications.tables import Notification
 from export_mgmt.settings import Settings, get_settings
 
+log = logging.getLogger("export_mgmt.mail")
 BATCH = 200
 # A notification older than this when SMTP is first configured is not mailed out of the blue.
 MAX_AGE = dt.timedelta(days=2)
@@ -41,17 +43,30 @@ def _message(settings: Settings, row: dict) -> EmailMessage:
 
 
 def _send_all(settings: Settings, messages: list[tuple[int, EmailMessage]]) -> list[int]:
-    """Blocking SMTP in a worker thread; returns the ids the server accepted."""
-    sent: list[int] = []
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        for notification_id, message in messages:
-            smtp.send_message(message)
-            sent.append(notification_id)
-    return sent
+    """Blocking SMTP in a worker thread; returns the ids that are done with.
+
+    A message the server refuses for good (a bad address) is done with too, and logged: retrying it every few
+    minutes would not help, and it must not hold up the others. If the connection fails part-way, what was
+    already accepted is returned, so only the rest is tried again on the next run.
+    """
+    done: list[int] = []
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_user:
+                smtp.login(settings.smtp_user, settings.smtp_password)
+            for notification_id, message in messages:
+                try:
+                    smtp.send_message(message)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                    log.warning("notification %s refused by the mail server: %s", notification_id, exc)
+                done.append(notification_id)
+    except (OSError, smtplib.SMTPException):
+        if not done:
+            raise
+        log.exception("mail server connection lost after %s messages", len(done))
+    return done
 
 
 async def send_pending(settings: Settings | None = None) -> int:

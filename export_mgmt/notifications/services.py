@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.clock import utcnow
 from export_mgmt.db import execute_counted, is_sqlite, sql_text, write_transaction
-from export_mgmt.i18n import N_, format_date, gettext
+from export_mgmt.i18n import N_, format_date, gettext, ngettext
 from export_mgmt.notifications.tables import Notification
 
 MESSAGES = {
     "licence_expiring": N_("Licence %(number)s of %(agency)s expires on %(date)s."),
     "licence_expired": N_("Licence %(number)s of %(agency)s has expired."),
     "contract_ending": N_("The contract of %(worker)s (placement #%(placement)s) ends on %(date)s."),
-    "followups_overdue": N_("%(count)s follow-ups in your area are overdue."),
     "case_opened": N_("Inspection case %(number)s was opened and needs inspectors."),
     "case_assigned": N_("You were assigned to inspection case %(number)s."),
     "case_deadline": N_("The investigation of case %(number)s must be finished by %(date)s."),
@@ -92,6 +91,9 @@ def render(kind: str, params_json: str) -> str:
             pass
     if "case_id" in params and "year" in params:
         params["number"] = case_number(int(params["case_id"]), int(params["year"]))
+    if kind == "followups_overdue":
+        return ngettext("%(num)s follow-up in your area is overdue.", "%(num)s follow-ups in your area are overdue.",
+                        int(params.get("count", 0)))
     template = MESSAGES.get(kind)
     if template is None:
         return kind
@@ -128,4 +130,6 @@ async def mark_read(actor: Actor, notification_id: int | None = None) -> int:
 async def link_of(actor: Actor, notification_id: int) -> str:
     row = await Notification.select(Notification.link).where(
         (Notification.id == notification_id) & (Notification.user == actor.id)).first()
-    return row["link"] if row and row["link"].startswith("/") else "/notifications"
+    from export_mgmt.web.forms import safe_next
+
+    return safe_next(row["link"] if row else None, "/notifications/")

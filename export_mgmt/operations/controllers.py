@@ -46,7 +46,8 @@ def describe_trigger(trigger: object) -> str:
         hour, minute, second = (str(fields[name]) for name in ("hour", "minute", "second"))
         if all(fields[name].is_default for name in DATE_FIELDS) and hour.isdigit() and minute.isdigit() \
                 and second == "0":
-            return _("daily at %(time)s", time=f"{int(hour):02d}:{int(minute):02d}")
+            time = f"{int(hour):02d}:{int(minute):02d}"
+            return _("daily at %(time)s", time=time)
         expression = " ".join(f"{field.name}={field}" for field in trigger.fields if not field.is_default)
         return _("on the schedule %(expression)s", expression=expression)
     return str(trigger)

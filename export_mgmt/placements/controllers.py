@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
-from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.followups import services as followups
 from export_mgmt.followups.forms import LABELS as FOLLOWUP_LABELS
 from export_mgmt.placements import documents, services
@@ -30,6 +29,7 @@ from export_mgmt.placements.forms import (
 )
 from export_mgmt.settings import get_settings
 from export_mgmt.web.csrf import reject_stale_form
+from export_mgmt.web.files import attachment, read_upload
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
@@ -173,14 +173,9 @@ class PlacementPages(Controller):
     @post("/{placement_id:int}/documents", opt={"csrf_rerender": True})
     async def upload(self, request: Request, actor: CurrentActor, placement_id: FromPath[int]) -> Template | Redirect:
         form = await request.form()
-        upload = form.get("document")
         try:
             reject_stale_form(request)
-            if isinstance(upload, UploadFile):
-                filename, data = upload.filename, await upload.read()
-                await upload.close()
-            else:
-                filename, data = "", b""
+            filename, data = await read_upload(form, "document")
             await documents.store_document(actor, placement_id, filename, data)
         except FormErrors as exc:
             return await _detail_page(request, actor, placement_id, 400, "document", exc.errors)
@@ -188,12 +183,7 @@ class PlacementPages(Controller):
 
     @get("/{placement_id:int}/documents/{document_id:int}")
     async def download(self, actor: CurrentActor, placement_id: FromPath[int], document_id: FromPath[int]) -> File:
-        row, path = await documents.open_document(actor, placement_id, document_id)
-        if not path.is_file():
-            raise RecordNotFound()
-        return File(path=path, filename=row["filename"], media_type=row["content_type"],
-                    content_disposition_type="attachment",
-                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+        return attachment(*await documents.open_document(actor, placement_id, document_id))
 
     @get("/fees/flagged")
     async def flagged(self, request: Request, actor: CurrentActor, agency: FromQuery[str] = "") -> Template:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -16,6 +18,9 @@ from export_mgmt.idnumber import mask
 from export_mgmt.regions import county_name, shenyang_counties, townships_of
 from export_mgmt.settings import Settings
 from export_mgmt.workers import labels
+
+# Dates are kept in the audit trail as ISO text; people read them in their language.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _label(mapping: dict[str, str], code: Any) -> str:
@@ -36,6 +41,8 @@ def _audit_value(field: str, value: Any, entity: str = "") -> str:
         return f"{county_name(str(value)) or ''} ({value})"
     if isinstance(value, bool):
         return i18n.gettext("Yes") if value else i18n.gettext("No")
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return i18n.format_date(dt.date.fromisoformat(value))
     return str(value)
 
 

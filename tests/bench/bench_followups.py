@@ -142,6 +142,38 @@ class Progress:
         self._write(f"\r{line}\033[K\n" if self.tty else f"{line}\n")
 
 
+def proc_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a local process (a PostgreSQL backend), from /proc; None when unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class Clock:
+    """Wall-clock seconds of one timed run, and the CPU seconds spent on it: this Python process (the driver,
+    Piccolo, and on SQLite the engine itself) plus, on PostgreSQL, the server backends of the benchmark's
+    database. CPU time is much less disturbed than wall-clock time by other work on a shared machine."""
+
+    def __init__(self, bench):
+        self.bench = bench
+
+    async def __aenter__(self) -> Clock:
+        self.backends = await self.bench.backend_cpu()
+        self.process = time.process_time()
+        self.started = time.perf_counter()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.seconds = time.perf_counter() - self.started
+        process = time.process_time() - self.process
+        after = await self.bench.backend_cpu()
+        server = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in after.items() if cpu is not None)
+        unreadable = after and any(cpu is None for cpu in after.values())
+        self.cpu = None if unreadable else process + server
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # SQL. Engine differences are passed in as small functions.
 
@@ -346,6 +378,11 @@ class PostgresBench:
     async def settle(self) -> None:
         await self.conn.execute("CHECKPOINT")
 
+    async def backend_cpu(self) -> dict[int, float | None]:
+        rows = await self.conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND backend_type = 'client backend'")
+        return {r["pid"]: proc_cpu_seconds(r["pid"]) for r in rows}
+
     async def after_fill(self) -> None:
         """Before the re-run: the filled table as a night later, vacuumed and analysed."""
         await self.conn.execute("VACUUM ANALYZE followup")
@@ -459,6 +496,9 @@ class SqliteBench:
     async def settle(self) -> None:
         self._one("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def backend_cpu(self) -> dict[int, float | None]:
+        return {}  # the engine runs inside this process
+
     async def after_fill(self) -> None:
         await self.settle()
 
@@ -550,6 +590,7 @@ class Run:
     side: str  # scenario | baseline
     phase: str  # first | rerun
     seconds: float
+    cpu: float | None  # seconds, None when the server's processes cannot be read
     created: int
 
 
@@ -572,11 +613,10 @@ async def measure(bench, on: dt.date, repeat: int) -> tuple[list[Run], tuple[int
             await bench.empty_followups()
             await bench.settle()
             with Progress(f"[{r}/{repeat}] {labels[side]} on an empty table") as step:
-                started = time.perf_counter()
-                created = await sides[side]()
-                seconds = time.perf_counter() - started
+                async with Clock(bench) as clock:
+                    created = await sides[side]()
                 step.note = f"{created:,} created"
-            runs.append(Run(r, side, "first", seconds, created))
+            runs.append(Run(r, side, "first", clock.seconds, clock.cpu, created))
             check = await bench.checksum()
             n, _, _, plain = check
             if n != created or plain != n:
@@ -589,45 +629,62 @@ async def measure(bench, on: dt.date, repeat: int) -> tuple[list[Run], tuple[int
                                  f"{check} != {reference}; by kind {await bench.count_by_kind()} vs {by_kind}")
             await bench.after_fill()
             with Progress(f"[{r}/{repeat}] {labels[side]} re-run on the filled table") as step:
-                started = time.perf_counter()
-                created = await sides[side]()
-                seconds = time.perf_counter() - started
+                async with Clock(bench) as clock:
+                    created = await sides[side]()
                 step.note = f"{created:,} created"
-            runs.append(Run(r, side, "rerun", seconds, created))
+            runs.append(Run(r, side, "rerun", clock.seconds, clock.cpu, created))
             if created != 0 or await bench.checksum() != reference:
                 raise SystemExit(f"MISMATCH: the {side} re-run created {created} rows or changed the table")
     assert reference is not None
     return runs, reference, by_kind
 
 
+def _median(values: list[float | None]) -> float | None:
+    return None if not values or any(v is None for v in values) else statistics.median(values)  # type: ignore
+
+
 def summarise(runs: list[Run]) -> list[dict[str, Any]]:
     rows = []
     for phase, title in (("first", "generate_due, empty follow-up table"), ("rerun", "re-run on the filled table")):
-        scen = [r.seconds for r in runs if r.phase == phase and r.side == "scenario"]
-        base = [r.seconds for r in runs if r.phase == phase and r.side == "baseline"]
-        created = next(r.created for r in runs if r.phase == phase)
-        s, b = statistics.median(scen), statistics.median(base)
-        rows.append({"step": title, "rows created": created, "scenario s": s, "baseline s": b, "ratio": s / b,
-                     "scenario runs": scen, "baseline runs": base})
+        mine = [r for r in runs if r.phase == phase]
+        wall = {side: [r.seconds for r in mine if r.side == side] for side in ("scenario", "baseline")}
+        cpu = {side: [r.cpu for r in mine if r.side == side] for side in ("scenario", "baseline")}
+        s, b = statistics.median(wall["scenario"]), statistics.median(wall["baseline"])
+        cs, cb = _median(cpu["scenario"]), _median(cpu["baseline"])
+        rows.append({"step": title, "rows created": mine[0].created, "scenario s": s, "baseline s": b,
+                     "ratio": s / b, "scenario cpu s": cs, "baseline cpu s": cb,
+                     "cpu ratio": cs / cb if cs is not None and cb else None,
+                     "scenario runs": wall["scenario"], "baseline runs": wall["baseline"],
+                     "scenario cpu runs": cpu["scenario"], "baseline cpu runs": cpu["baseline"]})
     return rows
+
+
+def _s(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def report(args, placements: int, machine: dict[str, str], engine_facts: dict[str, str], summary, reference,
            by_kind, load_seconds: float) -> str:
     lines = [f"Follow-up generation benchmark — {args.engine}, {placements:,} active placements, on {args.on}, "
              f"median of {args.repeat}", ""]
-    lines.append("| step | rows created | scenario s | baseline s | ratio scenario/baseline |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("| step | rows created | scenario s | baseline s | ratio scenario/baseline "
+                 "| scenario CPU s | baseline CPU s | CPU ratio |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in summary:
         lines.append(f"| {row['step']} | {row['rows created']:,} | {row['scenario s']:.2f} | {row['baseline s']:.2f} "
-                     f"| {row['ratio']:.2f} |")
+                     f"| {row['ratio']:.2f} | {_s(row['scenario cpu s'])} | {_s(row['baseline cpu s'])} "
+                     f"| {_s(row['cpu ratio'])} |")
     lines.append("")
+    lines.append("Every run, in order (wall-clock s / CPU s):")
     for row in summary:
-        lines.append(f"{row['step']}: scenario runs " + ", ".join(f"{x:.2f}" for x in row["scenario runs"])
-                     + " s; baseline runs " + ", ".join(f"{x:.2f}" for x in row["baseline runs"]) + " s")
+        for side in ("scenario", "baseline"):
+            pairs = ", ".join(f"{w:.2f}/{_s(c)}" for w, c in zip(row[f"{side} runs"], row[f"{side} cpu runs"]))
+            lines.append(f"  {row['step']}, {side}: {pairs}")
     lines.append("rows by kind: " + ", ".join(f"{k} {v:,}" for k, v in by_kind.items()))
     lines.append(f"checksum (count, sum1, sum2, pending): {reference}")
     lines.append(f"data load: {load_seconds:.1f} s")
+    lines.append("CPU s = this Python process" + (" + the PostgreSQL backends serving the run" if
+                                                  args.engine == "postgres" else " (SQLite runs inside it)"))
     lines.append("")
     for key, value in {**machine, **engine_facts}.items():
         lines.append(f"- {key}: {value}")

@@ -15,6 +15,8 @@ from playwright.async_api import Page, expect
 
 from export_mgmt.idnumber import make_number
 
+from .helpers import sign_in, sign_out
+
 pytestmark = pytest.mark.browser
 
 ADMIN, ADMIN_PASSWORD = "admin", "Demo-admin-2026"  # export_mgmt.demo.DEMO_USERS
@@ -31,21 +33,6 @@ def contract_dates() -> tuple[dt.date, dt.date]:
     today = dt.datetime.now(BUREAU_TZ).date()
     start = dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
     return start, start.replace(year=start.year + 2) - dt.timedelta(days=1)
-
-
-async def sign_in(page: Page, username: str, password: str) -> None:
-    await page.goto("/login")
-    await page.locator("#f-username").fill(username)
-    await page.locator("#f-password").fill(password)
-    await page.locator("main form.form button[type=submit]").click()
-    await expect(page).to_have_url(re.compile(r"^[^?#]*//[^/]+/$"))
-    await expect(page.locator("form[action='/logout']")).to_be_visible()
-
-
-async def sign_out(page: Page) -> None:
-    await page.locator("form[action='/logout'] button[type=submit]").click()
-    await expect(page).to_have_url(re.compile(r"/login(\?|$)"))
-    await expect(page.locator("form[action='/logout']")).to_have_count(0)
 
 
 async def test_singapore_placement_with_over_cap_fee(english_page: Page):

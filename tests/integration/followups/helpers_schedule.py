@@ -12,7 +12,6 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from export_mgmt.accounts.actor import Actor
 from export_mgmt.followups.schedule import DEFAULT_RULES
 from export_mgmt.followups.schemas import FollowUpRecord
 from export_mgmt.followups.tables import FollowUp
@@ -187,7 +186,3 @@ def found(done_on: dt.date | None = None, reached: bool = True, worker_status: s
 
 def unreachable(done_on: dt.date, **fields) -> FollowUpRecord:
     return found(done_on, reached=False, **fields)
-
-
-def as_actor(user_id: int, username: str, role: str, **scope) -> Actor:
-    return Actor(id=user_id, username=username, display_name=username, role=role, **scope)

@@ -49,7 +49,8 @@ async def test_a_token_lists_reads_and_records_its_agencys_follow_ups(client):
         (AuditLog.entity == "followup") & (AuditLog.entity_id == str(ours)))]
     assert actors == ["api:外派管理系统"]
 
-    again = await client.post(f"/api/v1/followups/{ours}/record", headers=headers, json=found(notes="again"))
+    again = await client.post(f"/api/v1/followups/{ours}/record", json=found(notes="again"),
+                              headers={**headers, "Accept-Language": "en"})
     assert again.status_code == 422 and "no longer open" in again.json()["errors"][""]
     assert (await followup_row(ours))["notes"] == "两个月未发工资"
 

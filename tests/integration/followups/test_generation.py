@@ -10,6 +10,7 @@ from export_mgmt.db import is_unique_violation
 from export_mgmt.followups.schedule import load_rules
 from export_mgmt.followups.sweeps import cancel_ended, generate_due, mark_overdue
 from export_mgmt.followups.tables import FollowUp, FollowUpRule
+from export_mgmt.placements.tables import Placement
 from tests.integration.followups.helpers_schedule import (
     ON,
     Spec,
@@ -183,7 +184,7 @@ async def test_an_inactive_general_rule_generates_nothing():
 
 
 async def test_the_database_refuses_a_second_copy_of_a_follow_up():
-    placements, ids = await _placements({"one": SPECS["new"]})
+    await _placements({"one": SPECS["new"]})
     await generate_due(ON)
     row = await FollowUp.select().first()
     with pytest.raises(Exception) as caught:
@@ -234,8 +235,6 @@ async def test_overdue_marking_and_cancelling_when_the_placement_ends():
     assert await statuses() == {late: "overdue", last_day: "pending", done: "done", missed: "overdue",
                                 open_: "pending", arrival: "pending", back: "pending"}
     assert await mark_overdue(on) == 0
-
-    from export_mgmt.placements.tables import Placement
 
     await Placement.update({Placement.status: "completed", Placement.status_changed_on: on}).where(
         Placement.id == ended)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from export_mgmt.audit.tables import AuditLog
-from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.errors import AccessDenied, RecordNotFound
 from export_mgmt.followups import services
 from export_mgmt.followups.tables import FollowUp
 from tests.integration.followups.helpers_schedule import add_followup, followup_row, found, unreachable

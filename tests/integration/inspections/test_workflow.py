@@ -10,7 +10,7 @@ import chinese_calendar
 import pytest
 
 from export_mgmt.audit.tables import AuditLog
-from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
+from export_mgmt.errors import AccessDenied, RecordNotFound
 from export_mgmt.followups import services as followups
 from export_mgmt.followups.sweeps import generate_rechecks
 from export_mgmt.followups.tables import FollowUp

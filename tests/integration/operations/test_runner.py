@@ -106,3 +106,23 @@ async def test_a_failed_run_is_tried_again_later():
     scheduler.remove_job("generate_followups:retry")
     await _runner(scheduler, Job("generate_followups", "x", works, lambda: IntervalTrigger(hours=1), 600))()
     assert scheduler.get_job("generate_followups:retry") is None
+
+
+async def test_every_job_runs_on_this_engine_and_a_second_run_changes_nothing():
+    from tests.integration.followups.helpers_schedule import Spec, add_placement
+    from tests.integration.placements.helpers_rules import add_licence, licensed_agency, staff, today
+
+    on = today()
+    agency_id = await licensed_agency()
+    await add_licence(agency_id, valid_to=on + dt.timedelta(days=20))
+    await staff(agency_id)
+    await add_placement(Spec("kr_eps_e9", "working", departure=on - dt.timedelta(days=100),
+                             start=on - dt.timedelta(days=110), end=on + dt.timedelta(days=30)), agency_id)
+
+    first = {name: await run_job(name, job.work) for name, job in JOBS.items()}
+    assert {name: (r.status, r.error) for name, r in first.items()} == {
+        name: ("succeeded", "") for name in JOBS}
+    for name in ("expire_licences", "generate_followups", "mark_overdue_followups", "morning_reminders"):
+        assert first[name].rows > 0, name
+    second = {name: await run_job(name, job.work) for name, job in JOBS.items()}
+    assert {name: (r.status, r.rows) for name, r in second.items()} == {name: ("succeeded", 0) for name in JOBS}
