@@ -41,8 +41,9 @@ def is_sqlite() -> bool:
 def prepare_sqlite_file(path: str) -> None:
     """WAL lets readers go on while one writer writes; the setting is stored in the file itself."""
     with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as conn:
+        # synchronous is per connection, so it is not set here: the application's connections keep
+        # SQLite's default FULL, which loses no committed write on power failure.
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
 
 
 @asynccontextmanager
