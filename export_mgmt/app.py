@@ -14,6 +14,7 @@ from export_mgmt.accounts.api import SessionApi
 from export_mgmt.accounts.controllers import AccountController, SessionController
 from export_mgmt.agencies.routes import ROUTES as AGENCY_ROUTES
 from export_mgmt.audit.controllers import AuditController
+from export_mgmt.complaints.routes import ROUTES as COMPLAINT_ROUTES
 from export_mgmt.employers.routes import ROUTES as EMPLOYER_ROUTES
 from export_mgmt.followups.routes import ROUTES as FOLLOWUP_ROUTES
 from export_mgmt.inspections.routes import ROUTES as INSPECTION_ROUTES
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             HomeController, SessionController, AccountController, UserAdminController, AuditController,
             WorkerPages, WorkerApi, SessionApi, *AGENCY_ROUTES, *EMPLOYER_ROUTES, *PLACEMENT_ROUTES,
             *FOLLOWUP_ROUTES, *INSPECTION_ROUTES, *NOTIFICATION_ROUTES, *OPERATION_ROUTES, *WORKDAY_ROUTES,
+            *COMPLAINT_ROUTES,
             create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
         ],
         dependencies={"actor": Provide(provide_actor)},

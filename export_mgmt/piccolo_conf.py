@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "export_mgmt.notifications.piccolo_app",
         "export_mgmt.operations.piccolo_app",
         "export_mgmt.workdays.piccolo_app",
+        "export_mgmt.complaints.piccolo_app",
     ]
 )

@@ -25,7 +25,9 @@ async def purge_sessions_and_login_failures() -> int:
     from export_mgmt.accounts.sessions import purge_expired_sessions
     from export_mgmt.accounts.throttle import purge_old_failures
 
-    return await purge_expired_sessions() + await purge_old_failures()
+    from export_mgmt.complaints.tracking import purge_attempts
+
+    return await purge_expired_sessions() + await purge_old_failures() + await purge_attempts()
 
 
 async def expire_licences() -> int:
@@ -62,6 +64,21 @@ async def case_deadlines() -> int:
     from export_mgmt.inspections.workflow import deadline_warnings, fill_missing_deadlines
 
     return await fill_missing_deadlines() + await deadline_warnings(today())
+
+
+async def complaint_deadlines() -> int:
+    """Complaint deadlines the calendar can now compute, warnings two working days ahead, overdue notices."""
+    from export_mgmt.complaints.monitoring import deadline_warnings, fill_missing_deadlines, overdue_notices
+
+    on = today()
+    return await fill_missing_deadlines() + await deadline_warnings(on) + await overdue_notices(on)
+
+
+async def complaint_digest() -> int:
+    """Each inspector's open, due-soon and overdue complaints, at the start of the working day."""
+    from export_mgmt.complaints.monitoring import inspector_digest
+
+    return await inspector_digest(today())
 
 
 async def morning_reminders() -> int:
@@ -107,6 +124,9 @@ JOBS = {job.name: job for job in (
     Job("escalate_unreachable", N_("Escalate workers unreachable twice"), escalate_unreachable_workers,
         _daily(0, 50), 12 * 3600),
     Job("case_deadlines", N_("Case deadlines and warnings"), case_deadlines, _daily(1, 0), 12 * 3600),
+    Job("complaint_deadlines", N_("Complaint deadlines, warnings and overdue notices"), complaint_deadlines,
+        _daily(1, 5), 12 * 3600),
+    Job("complaint_digest", N_("Daily complaint digest for inspectors"), complaint_digest, _daily(7, 35), 6 * 3600),
     Job("morning_reminders", N_("Contracts ending and overdue digests"), morning_reminders, _daily(7, 30),
         6 * 3600),
     Job("send_emails", N_("Send notification e-mails"), send_emails, _every(5), 300),

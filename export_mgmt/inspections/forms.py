@@ -12,9 +12,14 @@ from export_mgmt.followups import labels as followup_labels
 from export_mgmt.i18n import _
 from export_mgmt.inspections import labels
 from export_mgmt.inspections.schemas import CaseCreate, CaseTransition, ReferralCreate, ReplyCreate
-from export_mgmt.money import CURRENCIES, parse_amount
+from export_mgmt.money import CURRENCIES
 from export_mgmt.placements import programmes
 from export_mgmt.regions import county_name, shenyang_counties
+from export_mgmt.web.fields import form_amount as _amount
+from export_mgmt.web.fields import form_choice as _choice
+from export_mgmt.web.fields import form_text as _text
+from export_mgmt.web.fields import form_version as _version
+from export_mgmt.web.fields import form_whole as _whole
 
 # Sources a case may be opened from at the desk (follow-ups and complaints open theirs elsewhere).
 DESK_SOURCES = {code: labels.SOURCES[code] for code in ("routine", "campaign", "report")}
@@ -29,50 +34,6 @@ LABELS = SimpleNamespace(
 )
 
 CREATE_TEXT_FIELDS = ("source", "respondent_type", "jurisdiction", "finding", "facts", "currency")
-
-
-def _text(form: FormMultiDict, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
-def _choice(form: FormMultiDict, name: str, errors: dict[str, str]) -> int | None:
-    """A record chosen in a select: blank is none, anything but an id is refused."""
-    raw = _text(form, name).strip()
-    if not raw:
-        return None
-    if raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    errors[name] = _("Choose one of the listed values.")
-    return None
-
-
-def _whole(form: FormMultiDict, name: str, errors: dict[str, str], message: str) -> int:
-    """A small whole number (months, percent): blank is 0."""
-    raw = _text(form, name).strip()
-    if not raw:
-        return 0
-    if raw.isdigit() and len(raw) < 6:
-        return int(raw)
-    errors[name] = message
-    return 0
-
-
-def _amount(form: FormMultiDict, name: str, currency: str, errors: dict[str, str]) -> int | None:
-    """An amount typed in major units (yuan, won …) as integer minor units; None when left blank."""
-    raw = _text(form, name)
-    if not raw.strip():
-        return None
-    minor = parse_amount(raw, currency if currency in CURRENCIES else "CNY")
-    if minor is None or minor >= 2**31:
-        errors[name] = _("Enter an amount such as 1,234.50, with no more decimals than the currency has.")
-        return None
-    return minor
-
-
-def _version(form: FormMultiDict) -> int:
-    raw = _text(form, "version").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
 
 
 def parse_case(form: FormMultiDict) -> tuple[CaseCreate, dict[str, str]]:

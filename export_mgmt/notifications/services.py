@@ -20,6 +20,15 @@ MESSAGES = {
     "case_assigned": N_("You were assigned to inspection case %(number)s."),
     "case_deadline": N_("The investigation of case %(number)s must be finished by %(date)s."),
     "recheck_due": N_("The rectification deadline of case %(number)s has passed: a re-check is due."),
+    "calendar_missing": N_("The working-day calendar has no data for %(year)s: statutory deadlines in %(year)s "
+                           "cannot be computed until an administrator enters that year."),
+    "complaint_received": N_("Complaint %(tracking)s was received and must be decided by %(date)s."),
+    "complaint_assigned": N_("You were assigned to complaint %(tracking)s."),
+    "complaint_rerouted": N_("Complaint %(tracking)s was routed to your office."),
+    "complaint_due": N_("Complaint %(tracking)s: the statutory deadline is %(date)s."),
+    "complaint_overdue": N_("Complaint %(tracking)s missed its statutory deadline of %(date)s."),
+    "complaint_digest": N_("Your complaints today: %(open)s open, %(due)s due within two working days, "
+                           "%(overdue)s overdue."),
     "worker_unreachable": N_("%(worker)s was unreachable at two follow-ups in a row; case %(number)s was opened."),
 }
 # Values formatted for the reader rather than shown as stored.

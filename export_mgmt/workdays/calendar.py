@@ -52,6 +52,16 @@ class WorkCalendar:
                 counted += 1
         return day
 
+    def subtract_working_days(self, end: dt.date, days: int) -> dt.date:
+        """The latest date r with working_days_between(r, end) >= days: received on or before it, a complaint is
+        at least `days` working days old on `end`."""
+        day, counted = end, 0
+        while counted < days:
+            if self.is_workday(day):
+                counted += 1
+            day -= dt.timedelta(days=1)
+        return day
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
         if end < start:

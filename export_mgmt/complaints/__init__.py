@@ -1,0 +1,1 @@
+"""Wage-arrears complaints and reports: intake, routing, the statutory working-day clocks, public tracking."""
