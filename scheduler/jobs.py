@@ -21,10 +21,9 @@ TIMEZONE = "Asia/Shanghai"
 
 
 async def purge_sessions_and_login_failures() -> int:
-    """Expired sessions and stale failed-login rows; both deletes are naturally idempotent."""
+    """Expired sessions and stale failed-login and public-page attempt rows; deletes are naturally idempotent."""
     from export_mgmt.accounts.sessions import purge_expired_sessions
     from export_mgmt.accounts.throttle import purge_old_failures
-
     from export_mgmt.complaints.tracking import purge_attempts
 
     return await purge_expired_sessions() + await purge_old_failures() + await purge_attempts()
