@@ -29,7 +29,8 @@ async def test_file_accept_investigate_order_recover_close_track():
     await workflow.transition(insp, filed.id, ComplaintTransition(status="investigating", version=c.version))
     c = await complaints.get(insp, filed.id)
     await workflow.transition(insp, filed.id, ComplaintTransition(
-        status="rectification_ordered", version=c.version, rectify_by=(dt.date.today() + dt.timedelta(days=10)).isoformat(),
+        status="rectification_ordered", version=c.version,
+        rectify_by=(dt.date.today() + dt.timedelta(days=10)).isoformat(),
         ordered={c.workers[0].id: 1500000}))
     c = await complaints.get(insp, filed.id)
     await workflow.record_recovery(insp, filed.id, Recovery(complaint_worker_id=c.workers[0].id, amount=1500000,
