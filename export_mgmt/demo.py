@@ -125,9 +125,13 @@ async def load_demo(out=print) -> None:
     from export_mgmt.demo_followups import load_followups
 
     tracked = await load_followups()
+    from export_mgmt.demo_complaints import load_complaints
+
+    filed = await load_complaints()
     out(f"Loaded {len(ids)} workers in {len(shenyang_counties())} counties, {placed['agencies']} agencies with "
         f"{placed['licences']} licences, {placed['brokers']} brokers, {placed['employers']} employers and "
-        f"{placed['placements']} placements, {tracked['followups']} follow-ups and {tracked['cases']} inspection case.")
+        f"{placed['placements']} placements, {tracked['followups']} follow-ups, {tracked['cases']} inspection case "
+        f"and {filed} complaints.")
     out("Demo accounts (user name / password / role):")
     for user in DEMO_USERS:
         out(f"  {user.username:<11} {user.password:<20} {user.role}")

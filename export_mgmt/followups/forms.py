@@ -14,6 +14,8 @@ from export_mgmt.followups.tables import FollowUp
 from export_mgmt.i18n import N_, _
 from export_mgmt.money import CURRENCIES, parse_amount
 from export_mgmt.placements import programmes
+from export_mgmt.web.fields import form_text as _text
+from export_mgmt.web.fields import form_whole
 
 # The follow-up codes as people read them, for the templates (each text goes through _() where shown).
 LABELS = SimpleNamespace(
@@ -31,20 +33,9 @@ RECORD_FIELDS = ("done_on", "method", "reached", "worker_status", "wages_paid_to
 RULE_NUMBERS = ("offset_days", "first_month", "last_month", "every_months", "grace_days")
 
 
-def _text(form: FormMultiDict, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 def _whole(form: FormMultiDict, name: str, errors: dict[str, str]) -> int:
     """A whole number typed in a box: blank is 0, anything else but digits is refused."""
-    raw = _text(form, name).strip()
-    if not raw:
-        return 0
-    if raw.isdigit() and len(raw) < 6:
-        return int(raw)
-    errors[name] = _("Enter a whole number.")
-    return 0
+    return form_whole(form, name, errors, _("Enter a whole number."))
 
 
 def parse_record(form: FormMultiDict) -> tuple[FollowUpRecord, dict[str, str]]:

@@ -11,9 +11,12 @@ from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.agencies.tables import Agency, Broker
 from export_mgmt.employers.tables import Employer
 from export_mgmt.i18n import _
-from export_mgmt.money import CURRENCIES, parse_amount, to_major
+from export_mgmt.money import CURRENCIES, to_major
 from export_mgmt.placements import fees, lifecycle, programmes
 from export_mgmt.placements.schemas import FeeCreate, PlacementCreate, PlacementRead, PlacementUpdate, StatusChange
+from export_mgmt.web.fields import form_amount
+from export_mgmt.web.fields import form_choice as _choice
+from export_mgmt.web.fields import form_text as _text
 
 # The placement codes as people read them, for the templates (each text goes through _() where shown).
 LABELS = SimpleNamespace(
@@ -29,33 +32,12 @@ CHOICE_FIELDS = ("agency_id", "broker_id", "employer_id")
 MONEY_FIELDS = ("basic_wage", "gross_wage")
 
 
-def _text(form: FormMultiDict, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
-def _choice(form: FormMultiDict, name: str, errors: dict[str, str]) -> int | None:
-    """A record chosen in a select: blank is none, anything but an id is refused."""
-    raw = _text(form, name).strip()
-    if not raw:
-        return None
-    if raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    errors[name] = _("Choose one of the listed values.")
-    return None
-
-
 def _amount(form: FormMultiDict, name: str, currency: str, errors: dict[str, str]) -> int:
-    """An amount typed in major units (yuan, won …) as integer minor units; 0 when missing or bad."""
-    raw = _text(form, name)
-    if not raw.strip():
+    """A required amount typed in major units (yuan, won …) as integer minor units; 0 when missing or bad."""
+    if not _text(form, name).strip():
         errors[name] = _("This field is required.")
         return 0
-    minor = parse_amount(raw, currency)
-    if minor is None or minor >= 2**31:
-        errors[name] = _("Enter an amount such as 1,234.50, with no more decimals than the currency has.")
-        return 0
-    return minor
+    return form_amount(form, name, currency, errors) or 0
 
 
 def parse_placement(form: FormMultiDict) -> tuple[PlacementCreate, dict[str, str]]:
