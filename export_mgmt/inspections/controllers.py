@@ -9,6 +9,8 @@ from litestar.response import Redirect, Template
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
+from export_mgmt.complaints import labels as complaint_labels
+from export_mgmt.complaints import services as complaint_services
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.inspections import services, workflow
 from export_mgmt.inspections.forms import (
@@ -92,7 +94,18 @@ async def _detail_page(request: Request, actor: Actor, case_id: int, status: int
         errors=errors or {}, values=values or {}, defaults=defaults,
         inspectors=await services.inspectors() if case.can_act else [],
         calendar_years=await calendar_gaps([case]),
-        can_read_workers=actor.can_read_workers))
+        can_read_workers=actor.can_read_workers, linked_complaints=await _complaints(actor, case_id),
+        complaint_status=complaint_labels.STATUS))
+
+
+async def _complaints(actor: Actor, case_id: int) -> list[dict]:
+    """Complaints that opened or joined the case, for those who may read complaints."""
+    from export_mgmt.complaints.tables import Complaint
+
+    if actor.role not in complaint_services.CITY_WIDE:
+        return []
+    return await Complaint.select(Complaint.id, Complaint.tracking_no, Complaint.status, Complaint.received_on).where(
+        Complaint.inspection_case == case_id).order_by(Complaint.id)
 
 
 def _mine(raw: str, actor: Actor) -> bool:
