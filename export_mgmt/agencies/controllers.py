@@ -14,6 +14,8 @@ from export_mgmt.agencies import brokers, licences, reserve, services, tokens
 from export_mgmt.agencies.forms import agency_input, agency_values, context, form_values
 from export_mgmt.agencies.licences import OVERSEAS
 from export_mgmt.agencies.schemas import AgencyUpdate
+from export_mgmt.complaints import services as complaint_services
+from export_mgmt.complaints.forms import LABELS as COMPLAINT_LABELS
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.placements import services as placement_services
 from export_mgmt.placements.forms import LABELS as PLACEMENT_LABELS
@@ -59,7 +61,16 @@ async def detail_page(request: Request, actor: Actor, agency_id: int, status: in
         can_manage=services.can_manage_agencies(actor),
         can_manage_brokers=services.can_manage_brokers(actor, agency_id),
         can_print=services.can_print_certificate(actor, agency_id),
-        history=await services.history(actor, agency_id), flagged=flagged, pl=PLACEMENT_LABELS, **values))
+        history=await services.history(actor, agency_id), flagged=flagged, pl=PLACEMENT_LABELS,
+        complaints=await _complaints(actor, agency_id), complaint_labels=COMPLAINT_LABELS, **values))
+
+
+async def _complaints(actor: Actor, agency_id: int) -> list[dict] | None:
+    """Complaints about the agency, for those who may see them (None: the section is not shown)."""
+    if actor.role in complaint_services.CITY_WIDE or (actor.role == Role.agency_staff
+                                                       and actor.agency_id == agency_id):
+        return await complaint_services.about(actor, agency_id=agency_id)
+    return None
 
 
 FLAGGED_ON_PAGE = 20

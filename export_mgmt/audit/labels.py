@@ -2,12 +2,14 @@
 
 from export_mgmt.accounts.labels import ROLES
 from export_mgmt.agencies import labels as agency_labels
+from export_mgmt.complaints import labels as complaint_labels
 from export_mgmt.employers import labels as employer_labels
 from export_mgmt.followups import labels as followup_labels
 from export_mgmt.i18n import N_
 from export_mgmt.inspections import labels as case_labels
 from export_mgmt.placements import lifecycle as placement_lifecycle
 from export_mgmt.placements.fees import FLAGS as FEE_FLAGS
+from export_mgmt.regions import shenyang_counties
 from export_mgmt.workers import labels as worker_labels
 
 ENTITIES = {
@@ -24,6 +26,7 @@ ENTITIES = {
     "followup_rule": N_("Follow-up schedule rule"),
     "inspection_case": N_("Inspection case"),
     "calendar_year": N_("Working-day calendar"),
+    "complaint": N_("Complaint"),
 }
 
 ACTIONS = {
@@ -54,6 +57,12 @@ ACTIONS = {
     "removed": N_("Removed"),
     "activated": N_("Activated"),
     "deactivated": N_("Deactivated"),
+    "received": N_("Complaint received"),
+    "wages_recovered": N_("Wages recovered"),
+    "rerouted": N_("Sent to another desk"),
+    "case_opened": N_("Inspection case opened"),
+    "case_joined": N_("Joined an inspection case"),
+    "complaint_linked": N_("Complaint added"),
 }
 
 FIELDS = {
@@ -180,6 +189,33 @@ FIELDS = {
     "year": N_("Year"),
     "holidays": N_("Holidays"),
     "workdays": N_("Make-up workdays"),
+    "tracking_no": N_("Tracking number"),
+    "channel": N_("Received by"),
+    "anonymous": N_("Anonymous"),
+    "complainant_name": N_("Complainant"),
+    "relationship": N_("Relationship to the worker"),
+    "oral_confirmed": N_("Read back and confirmed"),
+    "respondent_address": N_("Respondent's address"),
+    "respondent_legal_rep": N_("Respondent's legal representative"),
+    "work_place": N_("Where the work was done"),
+    "work_country": N_("Country of work"),
+    "work_location": N_("Place of work"),
+    "arrears_from": N_("Arrears from"),
+    "arrears_to": N_("Arrears to"),
+    "request": N_("Request"),
+    "route": N_("Desk"),
+    "reason": N_("Reason"),
+    "received_on": N_("Received on"),
+    "decide_by": N_("Decide by"),
+    "decided_on": N_("Decided on"),
+    "reject_reason": N_("Reason not accepted"),
+    "decision_note": N_("Decision note"),
+    "transferred_on": N_("Transferred on"),
+    "outcome_note": N_("Outcome note"),
+    "serious_incident": N_("Serious incident"),
+    "inspection_case": N_("Inspection case"),
+    "recovered": N_("Recovered"),
+    "complaint": N_("Complaint"),
 }
 
 # Coded values shown with their label instead of the code.
@@ -214,6 +250,13 @@ VALUES_BY_ENTITY = {
                       "programme": employer_labels.PROGRAMME_LABELS},
     "inspection_case": {"status": case_labels.STATUS, "source": case_labels.SOURCES, "finding": case_labels.FINDINGS,
                         "respondent_type": case_labels.RESPONDENTS, "jurisdiction": case_labels.JURISDICTIONS},
+    "complaint": {"status": complaint_labels.STATUS, "kind": complaint_labels.KINDS,
+                  "channel": complaint_labels.CHANNELS, "relationship": complaint_labels.RELATIONSHIPS,
+                  "reject_reason": complaint_labels.REJECT_REASONS, "outcome": complaint_labels.OUTCOMES,
+                  # County offices by their names; the city and overseas desks by their labels.
+                  "route": {**{c.code: c.name for c in shenyang_counties()}, **complaint_labels.ROUTES},
+                  "work_place": {**{c.code: c.name for c in shenyang_counties()}, **complaint_labels.WORK_PLACES},
+                  "work_country": employer_labels.COUNTRIES},
 }
 
 

@@ -79,8 +79,9 @@ def validate(data: ComplaintCreate, public: bool, on: dt.date) -> tuple[dict, li
     if oral and not data.oral_confirmed:
         errors["oral_confirmed"] = _("Read the record back to the complainant and confirm they agree with it.")
     values["oral_confirmed"] = oral and data.oral_confirmed
+    # The public form cannot name an employer by id (it is ignored there), so it always needs the name.
     values["respondent_name"] = text(data.respondent_name, 200, "respondent_name", errors,
-                                     required=data.employer_id is None)
+                                     required=public or data.employer_id is None)
     values["respondent_address"] = text(data.respondent_address, 200, "respondent_address", errors)
     values["respondent_legal_rep"] = text(data.respondent_legal_rep, 100, "respondent_legal_rep", errors)
     place = data.work_place.strip()
@@ -245,11 +246,13 @@ async def add_evidence(actor: Actor, complaint_id: int, evidence: Evidence) -> i
         raise FormErrors({"kind": _("Choose one of the listed values.")})
     item = check(evidence.filename, evidence.data, "document")
     async with write_transaction():
-        await _row(actor, complaint_id)
+        row = await _row(actor, complaint_id)
         async with stored(item, evidence.data):
             rows = await ComplaintDocument.insert(ComplaintDocument(
                 complaint=complaint_id, kind=evidence.kind, filename=item.filename, content_type=item.content_type,
                 size=item.size, sha256=item.sha256, stored_name=item.stored_name,
                 uploaded_by=actor.username)).returning(ComplaintDocument.id)
-            await audit.record(actor, ENTITY, complaint_id, "document_added", {"document": [None, item.filename]})
+            # A report's file name can name its reporter; the history, read by more people, keeps only its number.
+            shown = item.filename if row["kind"] == "complaint" else f"#{rows[0]['id']}"
+            await audit.record(actor, ENTITY, complaint_id, "document_added", {"document": [None, shown]})
     return rows[0]["id"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 
 from export_mgmt.regions import is_shenyang_county
 
@@ -101,6 +102,7 @@ def new_secret() -> str:
 
 
 def normalise_code(raw: str) -> str:
-    """What people type back: any case, spaces and hyphens, O for 0, I and L for 1."""
-    cleaned = "".join(raw.split()).replace("-", "").upper()
+    """What people type back: any case, spaces and hyphens, O for 0, I and L for 1, and the full-width
+    characters of Chinese input methods (ＴＳ２０２６…) as the plain ones."""
+    cleaned = "".join(unicodedata.normalize("NFKC", raw).split()).replace("-", "").upper()
     return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))

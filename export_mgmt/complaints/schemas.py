@@ -189,6 +189,7 @@ class ComplaintRead(msgspec.Struct, kw_only=True):
     can_act: bool
     can_extend: bool
     handling: bool
+    documents_hidden: int = 0  # a report's evidence, kept from all but the inspectors handling it
 
 
 class ComplaintPage(msgspec.Struct, kw_only=True):

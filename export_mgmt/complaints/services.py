@@ -224,6 +224,7 @@ async def get(actor: Actor, complaint_id: int) -> ComplaintRead:
         ComplaintWorker.id)
     documents = await ComplaintDocument.select().where(ComplaintDocument.complaint == complaint_id).order_by(
         ComplaintDocument.id)
+    evidence_visible = r["kind"] != "report" or handling
     due, kind = next_deadline(r)
     pending = []
     if r["status"] == "received" and r["decide_by"] is None:
@@ -266,7 +267,8 @@ async def get(actor: Actor, complaint_id: int) -> ComplaintRead:
                  for w in workers],
         documents=[DocumentRead(id=d["id"], kind=d["kind"], filename=d["filename"], content_type=d["content_type"],
                                 size=d["size"], uploaded_at=d["uploaded_at"], uploaded_by=d["uploaded_by"])
-                   for d in documents],
+                   for d in documents] if evidence_visible else [],
+        documents_hidden=0 if evidence_visible else len(documents),
         inspectors=inspectors, next_deadline=due, deadline_kind=kind, calendar_missing=await missing_years(pending),
         allowed=list(rules.allowed_next(r["status"])) if can_act(actor) else [],
         can_act=can_act(actor), can_extend=can_extend(actor) and not r["extended"] and r["status"] in (
@@ -281,8 +283,14 @@ async def history(actor: Actor, complaint_id: int) -> list:
 
 
 async def document(actor: Actor, complaint_id: int, document_id: int) -> dict:
-    """An evidence file's row, if the complaint is in the actor's scope."""
-    await _row(actor, complaint_id)
+    """An evidence file's row, if the complaint is in the actor's scope.
+
+    A report's evidence (an identity card copy, a signed statement) can name the reporter: only the inspectors
+    handling it may open it.
+    """
+    r = await _row(actor, complaint_id)
+    if r["kind"] == "report" and not any(i["id"] == actor.id for i in await assigned(complaint_id)):
+        raise AccessDenied()
     row = await ComplaintDocument.select().where(
         (ComplaintDocument.id == document_id) & (ComplaintDocument.complaint == complaint_id)).first()
     if row is None:
@@ -348,6 +356,9 @@ async def about(actor: Actor, agency_id: int | None = None, employer_id: int | N
     for r in rows:
         r["workers"], r["amount_owed_cny"] = totals.get(r["id"], (0, 0))
         r["link"] = actor.role in CITY_WIDE
+        if not r["link"]:
+            # With a tracking number an agency could probe the public tracking page about who complained.
+            r["tracking_no"] = ""
     return rows
 
 

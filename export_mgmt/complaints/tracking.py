@@ -72,8 +72,10 @@ async def lookup(tracking_no: str, factor: str, address: str) -> TrackingView | 
     # Always one argon2 verification, so the time taken does not tell a real number from an invented one.
     secret_ok = await asyncio.to_thread(_secret_matches, row["secret_hash"] if row else dummy_hash(), factor_code)
     last_four = (row or {}).get("complainant_id_number", "")[-4:]
-    id_ok = bool(row and not row["anonymous"] and len(last_four) == 4 and len(factor_code) == 4
-                 and hmac.compare_digest(last_four.upper(), factor.strip().upper()))
+    # Bytes, not str: compare_digest refuses non-ASCII text, and people type anything (张三李四).
+    # A report's reporter must not be guessable from an identity number: reports track with the secret only.
+    id_ok = bool(row and row["kind"] == "complaint" and len(last_four) == 4 and len(factor_code) == 4
+                 and hmac.compare_digest(last_four.upper().encode(), factor_code.encode()))
     found = row is not None and (secret_ok or id_ok)
     await note_attempt("track", address, found)
     if not found:

@@ -291,8 +291,11 @@ async def join_case(actor: Actor, complaint_id: int, case_id: int) -> None:
         case = await InspectionCase.select().where(InspectionCase.id == case_id).first()
         if case is None or case["status"] not in OPEN_STATUSES:
             raise FormErrors({"case_id": _("There is no open inspection case with this number.")})
-        same = (r["employer"] and case["employer"] == r["employer"]) or (
-            not r["employer"] and r["agency"] and case["agency"] == r["agency"]) or (
+        # The same respondent: a case against the agency that placed the employer's workers is not a case against
+        # the employer, nor the other way round.
+        same = (r["employer"] and case["respondent_type"] == "employer" and case["employer"] == r["employer"]) or (
+            not r["employer"] and r["agency"] and case["respondent_type"] == "agency"
+            and case["agency"] == r["agency"]) or (
             not r["employer"] and not r["agency"] and case["respondent_name"] == r["respondent_name"])
         if not same:
             raise FormErrors({"case_id": _("That case is against another employer or agency.")})

@@ -10,6 +10,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
+from export_mgmt.complaints import services as complaint_services
+from export_mgmt.complaints.forms import LABELS as COMPLAINT_LABELS
 from export_mgmt.employers import labels, services
 from export_mgmt.employers.schemas import EmployerRead, EmployerUpdate
 from export_mgmt.errors import AccessDenied, FormErrors
@@ -74,8 +76,11 @@ async def _detail_page(request: Request, actor: Actor, employer_id: int, errors:
                        status: int = 200) -> Template:
     employer = await services.get(actor, employer_id)
     history = await services.history(actor, employer_id)
+    complaints = (await complaint_services.about(actor, employer_id=employer_id)
+                  if actor.role in complaint_services.CITY_WIDE else None)
     return Template("employers/detail.html", status_code=status, context=_context(
-        request, actor, employer=employer, history=history, errors=errors or {}))
+        request, actor, employer=employer, history=history, errors=errors or {}, complaints=complaints,
+        complaint_labels=COMPLAINT_LABELS))
 
 
 class EmployerPages(Controller):
