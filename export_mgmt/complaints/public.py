@@ -137,8 +137,9 @@ class PublicComplaintPages(Controller):
             return await _form_page(request, values, exc.errors, rows, status=400)
         await tracking.note_attempt("file", client, True)
         return Template("public/complaint_receipt.html", headers=NO_STORE, context=_context(
-            request, filed=filed, kind=data.kind, anonymous=data.anonymous and data.kind == "report",
-            by_id_number=bool(data.complainant_id_number.strip()) and not data.anonymous,
+            request, filed=filed, kind=data.kind,
+            # A report opens only with the code (tracking.lookup): its reporter must not be guessable.
+            by_id_number=bool(data.complainant_id_number.strip()) and data.kind == "complaint",
             desk=route_label(filed.route)))
 
     @get("/track")

@@ -20,9 +20,10 @@ from export_mgmt.complaints.schemas import TrackingView
 from export_mgmt.complaints.services import next_deadline
 from export_mgmt.complaints.tables import Complaint, ComplaintWorker, PublicAttempt
 
-# Per client address: failed look-ups in a quarter of an hour, any look-ups in an hour, filings in an hour.
+# Per client address: failed look-ups in a quarter of an hour and any look-ups in an hour; complaints filed in an
+# hour, and submissions in an hour (a worker correcting a form a few times is not locked out by their mistakes).
 LIMITS = {"track_failed": (5, dt.timedelta(minutes=15)), "track": (30, dt.timedelta(hours=1)),
-          "file": (5, dt.timedelta(hours=1))}
+          "file_succeeded": (5, dt.timedelta(hours=1)), "file": (30, dt.timedelta(hours=1))}
 KEEP = dt.timedelta(days=1)
 
 
@@ -32,12 +33,14 @@ class Throttled(Exception):
 
 async def throttled(action: str, address: str) -> bool:
     now = utcnow()
-    if action == "track":
-        limit, window = LIMITS["track_failed"]
-        failed = await PublicAttempt.count().where(
-            (PublicAttempt.action == "track") & (PublicAttempt.client_address == address)
-            & (PublicAttempt.succeeded == False) & (PublicAttempt.attempted_at > now - window))  # noqa: E712
-        if failed >= limit:
+    # Failed look-ups (guessing) and successful filings (flooding) have limits of their own.
+    outcome_limit = {"track": ("track_failed", False), "file": ("file_succeeded", True)}.get(action)
+    if outcome_limit:
+        limit, window = LIMITS[outcome_limit[0]]
+        counted = await PublicAttempt.count().where(
+            (PublicAttempt.action == action) & (PublicAttempt.client_address == address)
+            & (PublicAttempt.succeeded == outcome_limit[1]) & (PublicAttempt.attempted_at > now - window))
+        if counted >= limit:
             return True
     limit, window = LIMITS[action]
     return await PublicAttempt.count().where(

@@ -147,8 +147,9 @@ def _closing(outcome: str, r: dict, workers: list[dict], penalty: int, errors: d
     if outcome not in labels.OUTCOMES:
         errors["outcome"] = _("Choose the outcome.")
         return
-    owed = [w for w in workers if w["amount_owed"]]
-    if outcome == "paid" and any(w["amount_recovered"] < w["amount_owed"] for w in owed):
+    # What each worker is owed: the amount claimed, or the amount ordered when the order found more (or the claim
+    # gave none), as the blacklist counts it.
+    if outcome == "paid" and any(w["amount_recovered"] < max(w["amount_owed"], w["amount_ordered"]) for w in workers):
         errors["outcome"] = _("Record what each worker recovered first: not every worker has been paid in full.")
     elif outcome == "partly_paid" and not any(w["amount_recovered"] for w in workers):
         errors["outcome"] = _("Record what each worker recovered first.")

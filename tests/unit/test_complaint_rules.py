@@ -139,5 +139,6 @@ def test_secrets_avoid_letters_read_as_digits():
 def test_what_people_type_back_is_normalised():
     assert rules.normalise_code(" ts2024-ab cd 12o1 ") == "TS2024ABCD1201"
     assert rules.normalise_code("il") == "11"
+    assert rules.normalise_code("ＴＳ２０２４ＡＢ－ＣＤ") == "TS2024ABCD"  # full width, as Chinese input methods type
     secret = rules.new_secret()
     assert rules.normalise_code(secret.lower()[:4] + " - " + secret.lower()[4:]) == secret

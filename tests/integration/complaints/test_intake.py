@@ -359,8 +359,10 @@ async def test_an_anonymous_report_needs_no_name_or_telephone():
 async def reported():
     """A named report about 辽中区 and the people who might read it."""
     number = id_number(D(1970, 7, 7))
-    filed = await file(None, report(**REPORTER, complainant_id_number=number, workers=[worker("被欠薪工人")]))
-    return dict(id=filed.id, number=number, tracking=filed.tracking_no)
+    filed = await file(None, report(**REPORTER, complainant_id_number=number, workers=[worker("被欠薪工人")]),
+                       evidence=[Evidence(filename="李举报身份证.jpg", data=JPEG, kind="id_copy")])
+    document_id = (await ComplaintDocument.select(ComplaintDocument.id).first())["id"]
+    return dict(id=filed.id, number=number, tracking=filed.tracking_no, document=document_id)
 
 
 def secrets_of(reported: dict) -> list[str]:
@@ -388,6 +390,10 @@ async def test_a_reporter_is_hidden_from_everyone_not_handling_the_report(report
     for entry in await complaints.history(who, reported["id"]):
         for secret in secrets_of(reported):
             assert secret not in json.dumps(entry.changes, ensure_ascii=False)
+    # The evidence can name the reporter too (an identity card copy): counted, not listed, not opened.
+    assert (c.documents, c.documents_hidden) == ([], 1)
+    with pytest.raises(AccessDenied):
+        await complaints.document(who, reported["id"], reported["document"])
 
 
 async def test_the_assigned_inspector_sees_the_reporter(reported):
@@ -399,16 +405,45 @@ async def test_the_assigned_inspector_sees_the_reporter(reported):
     assert (c.complainant_name, c.complainant_id_number, c.complainant_phone, c.complainant_address) == (
         "李举报", reported["number"], "13911112222", "和平区举报路8号")
     assert (await complaints.search(inspector, ComplaintFilter())).items[0].complainant == "李举报"
+    assert ([d.filename for d in c.documents], c.documents_hidden) == (["李举报身份证.jpg"], 0)
+    assert (await complaints.document(inspector, reported["id"], reported["document"]))["kind"] == "id_copy"
     # Being assigned is personal: a colleague not on it still sees nothing.
     assert (await complaints.get(colleague, reported["id"])).complainant_name == "***"
     assert (await complaints.search(colleague, ComplaintFilter())).items[0].complainant == "***"
 
 
 async def test_the_audit_trail_of_a_report_never_names_the_reporter(reported):
+    inspector = await actor("inspector")
+    # Evidence added later keeps its file name out of the history too (it can name the reporter).
+    added = await intake.add_evidence(inspector, reported["id"], Evidence(filename="李举报的证言.pdf", data=PDF,
+                                                                          kind="witness"))
     text = await audit_text(reported["id"])
-    assert "被欠薪工人" in text  # the trail does record the intake
+    assert "被欠薪工人" in text and f"#{added}" in text  # the trail does record the intake and the file
     for secret in secrets_of(reported):
         assert secret not in text
+
+
+async def test_evidence_added_to_a_complaint_is_named_in_its_history():
+    filed = await file(None, complaint())
+    await intake.add_evidence(await actor("inspector"), filed.id, Evidence(filename="工资条.png", data=PNG,
+                                                                           kind="pay_slips"))
+    assert "工资条.png" in await audit_text(filed.id)
+    c = await complaints.get(await actor("supervisor"), filed.id)
+    assert ([d.filename for d in c.documents], c.documents_hidden) == (["工资条.png"], 0)
+
+
+async def test_evidence_added_later_is_checked_like_the_intake():
+    filed = await file(None, complaint())
+    inspector = await actor("inspector")
+    before = await counts()
+    for bad, key in ((Evidence(filename="x.pdf", data=b"plain text"), "document"),
+                     (Evidence(filename="x.pdf", data=PDF, kind="selfie"), "kind")):
+        with pytest.raises(FormErrors) as caught:
+            await intake.add_evidence(inspector, filed.id, bad)
+        assert set(caught.value.errors) == {key}
+    with pytest.raises(AccessDenied):
+        await intake.add_evidence(await actor("supervisor"), filed.id, Evidence(filename="x.pdf", data=PDF))
+    assert await counts() == before
 
 
 async def test_an_anonymous_report_reads_as_anonymous():
@@ -473,8 +508,11 @@ async def test_an_agency_sees_complaints_about_it_without_the_complainant():
     filed = await file(inspector, complaint(agency_id=agency_id, workers=[worker("张三", 1_000_000)]))
     staff = await actor("agency_staff", agency_id=agency_id)
     rows = await complaints.about(staff, agency_id=agency_id)
-    assert [(r["tracking_no"], r["workers"], r["amount_owed_cny"], r["link"]) for r in rows] == [
-        (filed.tracking_no, 1, 1_000_000, False)]
-    assert "张三" not in json.dumps(rows, ensure_ascii=False, default=str)
+    # No tracking number either: with one, the agency could probe the public tracking page.
+    assert [(r["id"], r["tracking_no"], r["workers"], r["amount_owed_cny"], r["link"]) for r in rows] == [
+        (filed.id, "", 1, 1_000_000, False)]
+    text = json.dumps(rows, ensure_ascii=False, default=str)
+    assert "张三" not in text and filed.tracking_no not in text
     assert await complaints.about(await actor("agency_staff", agency_id=other_agency), agency_id=agency_id) == []
-    assert (await complaints.about(inspector, agency_id=agency_id))[0]["link"] is True
+    assert [(r["tracking_no"], r["link"]) for r in await complaints.about(inspector, agency_id=agency_id)] == [
+        (filed.tracking_no, True)]

@@ -16,7 +16,7 @@ import pytest
 from export_mgmt import i18n
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.clock import today
-from export_mgmt.complaints import intake, workflow
+from export_mgmt.complaints import intake, tracking, workflow
 from export_mgmt.complaints.schemas import ComplaintCreate, ComplaintTransition, Recovery, WorkerLine
 from export_mgmt.complaints.tables import Complaint, ComplaintDocument, ComplaintWorker, PublicAttempt
 from export_mgmt.complaints.tracking import LIMITS
@@ -200,7 +200,8 @@ async def test_an_anonymous_report_stores_no_reporter(client):
     assert response.status_code == 200, text(response)
     page = text(response)
     number, secret = receipt_codes(page)
-    assert "Your report has been received" in page and "only the tracking number and the code" in page
+    assert "Your report has been received" in page
+    assert "Only the tracking number and the code can open a report" in page
     assert "last four characters of the identity number you gave" not in page
     row = await Complaint.select().where(Complaint.tracking_no == number).first()
     assert row["kind"] == "report" and row["anonymous"] is True
@@ -209,6 +210,20 @@ async def test_an_anonymous_report_stores_no_reporter(client):
     # Nothing of the reporter can open it either: only the code.
     assert (await track(client, number, COMPLAINANT_ID[-4:])).status_code == 400
     assert (await track(client, number, secret)).status_code == 200
+
+
+async def test_a_named_report_opens_only_with_its_code(client):
+    response = await send(client, complaint_form(kind="report", relationship="colleague"))
+    assert response.status_code == 200, text(response)
+    page = text(response)
+    number, secret = receipt_codes(page)
+    assert "last four characters of the identity number you gave" not in page
+    row = await Complaint.select().where(Complaint.tracking_no == number).first()
+    assert row["anonymous"] is False and row["complainant_name"] == "张三"  # kept, for the handling inspectors
+    assert (await track(client, number, COMPLAINANT_ID[-4:])).status_code == 400
+    found = await track(client, number, secret)
+    assert found.status_code == 200 and "Report (anyone; may be anonymous)" in text(found)
+    assert_nothing_personal(text(found))
 
 
 async def test_mistakes_are_shown_beside_their_fields_and_nothing_is_written(client):
@@ -298,18 +313,32 @@ async def test_a_form_without_its_token_files_nothing(client):
 
 
 async def test_filings_from_one_address_are_limited(client, other_client):
-    limit, _window = LIMITS["file"]
-    for _n in range(limit):
+    # A worker correcting their form a few times is not held back by their own mistakes …
+    for _n in range(5):
         response = await send(client, complaint_form(facts=""))
         assert response.status_code == 400
+    limit, _window = LIMITS["file_succeeded"]
+    for _n in range(limit):
+        response = await send(client, complaint_form())
+        assert response.status_code == 200, text(response)
+    # … but one connection cannot flood the desk with complaints.
     response = await send(client, complaint_form())
     assert response.status_code == 429
     assert "Too many complaints were sent from this connection in the last hour." in text(response)
-    assert await counts() == (0, 0, 0)
+    assert await Complaint.count() == limit
     # Another connection is not held back.
     response = await send(other_client, complaint_form())
     assert response.status_code == 200, text(response)
-    assert await Complaint.count() == 1
+    assert await Complaint.count() == limit + 1
+
+
+async def test_submissions_from_one_address_are_limited_even_when_they_fail(client):
+    limit, _window = LIMITS["file"]
+    for _n in range(limit):
+        await tracking.note_attempt("file", "127.0.0.1", False)
+    response = await send(client, complaint_form())
+    assert response.status_code == 429
+    assert await counts() == (0, 0, 0)
 
 
 # ---- tracking -------------------------------------------------------------------------------------------------

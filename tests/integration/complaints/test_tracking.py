@@ -69,6 +69,22 @@ async def test_codes_typed_back_loosely_still_work(filed):
     assert (await lookup(typed_no, typed_secret, HOME)).tracking_no == f.tracking_no
 
 
+def full_width(text: str) -> str:
+    """As a Chinese input method types it: ＴＳ２０２４…"""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+async def test_codes_typed_in_full_width_characters_still_work(filed):
+    f = filed["filed"]
+    assert (await lookup(full_width(f.tracking_no), full_width(f.secret), HOME)) is not None
+    assert (await lookup(full_width(f.tracking_no), full_width(filed["number"][-4:]), HOME)) is not None
+
+
+async def test_a_factor_in_chinese_characters_is_just_wrong(filed):
+    f = filed["filed"]
+    assert await lookup(f.tracking_no, "张三李四", HOME) is None
+
+
 async def test_the_last_four_of_the_complainants_identity_number_open_the_status(filed):
     f = filed["filed"]
     assert (await lookup(f.tracking_no, filed["number"][-4:], HOME)).status == "received"
@@ -98,10 +114,12 @@ async def test_the_identity_number_does_not_open_an_anonymous_report():
     assert await lookup(f.tracking_no, number[-4:], HOME) is None
 
 
-async def test_a_named_report_opens_with_the_reporters_last_four():
+async def test_a_named_report_opens_only_with_the_secret():
+    """A reporter must not be guessable from an identity number: reports track with the secret only."""
     number = id_number(D(1970, 7, 7))
     f = await file(None, report(complainant_id_number=number))
-    assert (await lookup(f.tracking_no, number[-4:], HOME)).kind == "report"
+    assert await lookup(f.tracking_no, number[-4:], HOME) is None
+    assert (await lookup(f.tracking_no, f.secret, HOME)).kind == "report"
 
 
 async def test_a_complaint_without_an_identity_number_opens_only_with_the_secret():

@@ -296,6 +296,21 @@ async def test_paid_only_when_every_worker_recovered_what_was_owed(desk):
     assert (r["status"], r["outcome"], r["closed_on"]) == ("closed", "paid", MONDAY)
 
 
+async def test_paid_only_when_the_amounts_ordered_were_recovered_too(monkeypatch):
+    """A complainant who could not say how much was owed: the order says it, and it must be paid."""
+    set_today(monkeypatch, MONDAY)
+    inspector, team = await actor("inspector"), await inspectors(2)
+    filed = await file(None, complaint(workers=[worker("张三", 0)]))
+    await reach(inspector, filed.id, "investigating", team)
+    [zhang] = await workers_of(filed.id)
+    await move(inspector, filed.id, "rectification_ordered", rectify_by=later(MONDAY), ordered={zhang["id"]: 500_000})
+    errors = await refused(move(inspector, filed.id, "closed", outcome="paid", note="已支付"), filed.id)
+    assert set(errors) == {"outcome"}
+    await recover(inspector, filed.id, zhang["id"], 500_000)
+    await move(inspector, filed.id, "closed", outcome="paid", note="已全额支付")
+    assert (await row(filed.id))["outcome"] == "paid"
+
+
 async def test_partly_paid_needs_something_recovered(desk):
     inspector, complaint_id = desk["inspector"], desk["id"]
     await reach(inspector, complaint_id, "rectification_ordered", desk["team"])
