@@ -79,9 +79,8 @@ def validate(data: ComplaintCreate, public: bool, on: dt.date) -> tuple[dict, li
     if oral and not data.oral_confirmed:
         errors["oral_confirmed"] = _("Read the record back to the complainant and confirm they agree with it.")
     values["oral_confirmed"] = oral and data.oral_confirmed
-    # The public form cannot name an employer by id (it is ignored there), so it always needs the name.
-    values["respondent_name"] = text(data.respondent_name, 200, "respondent_name", errors,
-                                     required=public or data.employer_id is None)
+    # The desk may name the employer by id or through the placement (see _links); the public form always by name.
+    values["respondent_name"] = text(data.respondent_name, 200, "respondent_name", errors, required=public)
     values["respondent_address"] = text(data.respondent_address, 200, "respondent_address", errors)
     values["respondent_legal_rep"] = text(data.respondent_legal_rep, 100, "respondent_legal_rep", errors)
     place = data.work_place.strip()
@@ -149,9 +148,10 @@ async def _links(data: ComplaintCreate, values: dict, errors: Errors, public: bo
         else:
             values.update(placement=p["id"], agency=p["agency"], employer=p["employer"])
             placement_country = p["destination_country"]
-    if data.employer_id is not None and not public:
+    employer_id = data.employer_id if data.employer_id is not None else values["employer"]
+    if employer_id is not None and not public:
         e = await Employer.select(Employer.id, Employer.name, Employer.country, Employer.address).where(
-            Employer.id == data.employer_id).first()
+            Employer.id == employer_id).first()
         if e is None:
             errors["employer_id"] = _("Choose the employer.")
         else:
@@ -166,6 +166,8 @@ async def _links(data: ComplaintCreate, values: dict, errors: Errors, public: bo
         else:
             values["agency"] = a["id"]
     values["route"] = rules.route_for(values.get("work_place", "OUTSIDE"), placement_country, employer_country)
+    if not values["respondent_name"] and "respondent_name" not in errors:
+        errors["respondent_name"] = _("This field is required.")
 
 
 async def file(actor: Actor | None, data: ComplaintCreate, evidence: list[Evidence] = (),
@@ -194,8 +196,8 @@ async def file(actor: Actor | None, data: ComplaintCreate, evidence: list[Eviden
             raise FormErrors(errors)
         tracking_no = rules.new_tracking_no(on.year)
         decide_by = await statutory(on, rules.DECIDE_WORKING_DAYS)
-        values.update(tracking_no=tracking_no, secret_hash=secret_hash, received_on=on, decide_by=decide_by,
-                      created_by=actor.username if actor else "")
+        values.update(tracking_no=tracking_no, secret_hash=secret_hash, received_on=on, first_received_on=on,
+                      decide_by=decide_by, created_by=actor.username if actor else "")
         try:
             rows = await Complaint.insert(Complaint(**values)).returning(Complaint.id)
         except Exception as exc:  # a tracking number drawn twice: vanishingly rare, and nothing is written

@@ -247,7 +247,7 @@ async def get(actor: Actor, complaint_id: int) -> ComplaintRead:
         employer_name=r["employer_name"] or "", agency_id=r["agency"], agency_name=r["agency_name"] or "",
         placement_id=r["placement"], work_place=r["work_place"], work_country=r["work_country"],
         work_location=r["work_location"], arrears_from=r["arrears_from"], arrears_to=r["arrears_to"],
-        too_old=rules.too_old(r["arrears_from"], r["arrears_to"], r["received_on"]),
+        too_old=rules.too_old(r["arrears_from"], r["arrears_to"], r["first_received_on"] or r["received_on"]),
         # The payout account is the worker's: shown to those who act on the complaint.
         payout_account=r["payout_account"] if (can_act(actor) or actor.role == Role.supervisor) else
         (CONFIDENTIAL if r["payout_account"] else ""),

@@ -68,6 +68,8 @@ class Complaint(Table, tablename="complaint"):
     route = Varchar(length=10, index=True, help_text="Handling desk: a county code, CITY or OVERSEAS")
     status = Varchar(length=24, choices=Status, default=Status.received, index=True)
     received_on = Date(help_text="Receipt, or the resubmission after a request to supplement")
+    first_received_on = Date(null=True, default=None,
+                             help_text="The first receipt: the two-year limit counts to it, whatever resubmissions")
     decide_by = Date(null=True, default=None, index=True, help_text="5 working days after receipt")
     decided_on = Date(null=True, default=None)
     reject_reason = Varchar(length=20, default="")

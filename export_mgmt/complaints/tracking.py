@@ -32,7 +32,7 @@ class Throttled(Exception):
 
 
 async def throttled(action: str, address: str) -> bool:
-    now = utcnow()
+    now, address = utcnow(), address[:64]  # as note_attempt() stores it
     # Failed look-ups (guessing) and successful filings (flooding) have limits of their own.
     outcome_limit = {"track": ("track_failed", False), "file": ("file_succeeded", True)}.get(action)
     if outcome_limit:

@@ -60,7 +60,7 @@ async def transition(actor: Actor, complaint_id: int, change: ComplaintTransitio
         workers = await ComplaintWorker.select().where(ComplaintWorker.complaint == complaint_id)
         values: dict = {"status": new}
         worker_updates: dict[int, int] = {}
-        old = rules.too_old(r["arrears_from"], r["arrears_to"], r["received_on"])
+        old = rules.too_old(r["arrears_from"], r["arrears_to"], r["first_received_on"] or r["received_on"])
         if new == "accepted":
             if old:
                 errors["status"] = _("The arrears ended more than two years before the complaint was received: it "

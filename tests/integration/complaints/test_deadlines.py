@@ -223,7 +223,8 @@ async def test_without_2027_the_calendar_refuses_to_count():
 
 async def test_a_deadline_in_a_missing_year_is_left_empty_and_every_admin_is_told_once():
     admins = [await actor("admin"), await actor("admin")]
-    others = [await actor("supervisor"), await actor("inspector")]
+    await actor("supervisor")
+    inspector = await actor("inspector")
     # Monday 28 December 2026: the fifth working day is in January 2027.
     first = await file(None, complaint(), on=D(2026, 12, 28))
     assert first.decide_by is None
@@ -231,10 +232,14 @@ async def test_a_deadline_in_a_missing_year_is_left_empty_and_every_admin_is_tol
     alarms = await notified_calendar()
     assert alarms == sorted((a.id, "calendar-missing:2027", {"year": "2027"}) for a in admins)
     # Another complaint, and the nightly sweep, tell nobody twice.
-    second = await file(others[1], complaint(channel="walk_in", oral_confirmed=True), on=D(2026, 12, 30))
+    second = await file(inspector, complaint(channel="walk_in", oral_confirmed=True), on=D(2026, 12, 30))
     assert second.decide_by is None
     assert await monitoring.fill_missing_deadlines() == 0
-    assert await notified_calendar() == alarms
+    assert await notified_calendar() == alarms  # the supervisor and the inspector are not the ones to act
+    # Entered, both are filled in by the nightly job, each from its own day of receipt.
+    await enter_2027()
+    assert await monitoring.fill_missing_deadlines() == 2
+    assert [(await row(f.id))["decide_by"] for f in (first, second)] == [D(2027, 1, 5), D(2027, 1, 7)]
 
 
 async def notified_calendar():

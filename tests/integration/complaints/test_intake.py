@@ -18,6 +18,7 @@ from export_mgmt.complaints.schemas import Evidence
 from export_mgmt.complaints.services import ComplaintFilter
 from export_mgmt.complaints.tables import ComplaintDocument
 from export_mgmt.errors import AccessDenied, FormErrors
+from export_mgmt.i18n import _
 from export_mgmt.placements.rules import MAX_AMOUNT
 from export_mgmt.uploads import MAX_BYTES, upload_dir
 from tests.integration.complaints.helpers_services import (
@@ -253,6 +254,21 @@ async def test_a_placement_abroad_brings_its_agency_and_employer_and_the_oversea
     assert (await workers_of(filed.id))[0]["worker"] == pooled_id
 
 
+async def test_the_placement_alone_names_the_employer_as_respondent():
+    inspector = await actor("inspector")
+    agency_id = await licensed_agency("乙劳务公司")
+    pooled_id, number = await add_worker("郑十一", status="abroad")
+    employer_id = await add_employer("KR", name="Daewoo Marine")
+    placement_id = await insert_placement(pooled_id, agency_id, "kr_eps_e9", employer_id=employer_id)
+    filed = await file(inspector, complaint(work_place="OUTSIDE", placement_id=placement_id, respondent_name="",
+                                            workers=[worker("郑十一", number=number)]))
+    r = await row(filed.id)
+    assert (r["employer"], r["respondent_name"], r["route"]) == (employer_id, "Daewoo Marine", "OVERSEAS")
+    # Without a placement or an employer, the desk must still name whom the complaint is against.
+    errors = await refused(inspector, complaint(respondent_name=""))
+    assert "respondent_name" in errors
+
+
 async def test_a_domestic_placement_goes_to_the_city_desk():
     inspector = await actor("inspector")
     agency_id = await licensed_agency("乙劳务公司")
@@ -452,7 +468,7 @@ async def test_an_anonymous_report_reads_as_anonymous():
     await complaints.assign(inspector, filed.id, [inspector.id])
     c = await complaints.get(inspector, filed.id)
     assert (c.anonymous, c.reporter_visible, c.complainant_name, c.complainant_phone) == (True, False, "", "")
-    assert (await complaints.search(inspector, ComplaintFilter())).items[0].complainant == "Anonymous"
+    assert (await complaints.search(inspector, ComplaintFilter())).items[0].complainant == _("Anonymous")
 
 
 # ---- a complaint's complainant, and identity numbers by role -------------------------------------------------------

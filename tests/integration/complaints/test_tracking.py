@@ -216,7 +216,7 @@ async def test_thirty_look_ups_an_hour_even_when_they_succeed(filed):
     assert await lookup(f.tracking_no, f.secret, ELSEWHERE) is not None
 
 
-async def test_filings_are_counted_per_address():
+async def test_five_complaints_filed_an_hour_per_address():
     for _ in range(4):
         assert not await tracking.throttled("file", HOME)
         await tracking.note_attempt("file", HOME, True)
@@ -229,6 +229,19 @@ async def test_filings_are_counted_per_address():
     for _ in range(5):
         await tracking.note_attempt("track", ELSEWHERE, False)
     assert await tracking.throttled("track", ELSEWHERE) and not await tracking.throttled("file", ELSEWHERE)
+
+
+async def test_a_form_sent_back_with_mistakes_does_not_lock_the_worker_out():
+    """Submissions refused for mistakes count only towards thirty an hour, not the five filings."""
+    for _ in range(10):
+        await tracking.note_attempt("file", HOME, False)
+    assert not await tracking.throttled("file", HOME)
+    await PublicAttempt.insert(*(PublicAttempt(action="file", client_address=HOME, succeeded=False)
+                                 for _ in range(19)))
+    assert not await tracking.throttled("file", HOME)  # 29 submissions
+    await tracking.note_attempt("file", HOME, True)
+    assert await tracking.throttled("file", HOME)  # 30
+    assert not await tracking.throttled("file", ELSEWHERE)
 
 
 async def test_filings_older_than_an_hour_no_longer_count():

@@ -537,3 +537,19 @@ async def test_a_serious_incident_is_flagged_and_audited(desk):
     assert (r["serious_incident"], r["version"]) == (True, 2)
     assert (await history(desk["id"]))[-1] == ("updated", {"serious_incident": [False, True]})
     await refused(workflow.flag_incident(desk["inspector"], desk["id"], False, 1), desk["id"])
+
+
+async def test_the_two_years_count_to_the_first_receipt_not_to_a_resubmission(monkeypatch):
+    # Arrears ended 1 March 2022; received Monday 4 March 2024 minus a week: in time.
+    set_today(monkeypatch, MONDAY - dt.timedelta(days=7))
+    inspector = await actor("inspector")
+    filed = await file(None, complaint(arrears_from="2021-06-01", arrears_to="2022-03-01"),
+                       on=MONDAY - dt.timedelta(days=7))
+    await move(inspector, filed.id, "supplement_requested", note="请补充工资条")
+    # The supplement comes back after the second anniversary: the complaint was made in time all the same.
+    set_today(monkeypatch, MONDAY)
+    await move(inspector, filed.id, "received")
+    assert (await row(filed.id))["received_on"] == MONDAY
+    assert not (await complaints.get(inspector, filed.id)).too_old
+    await move(inspector, filed.id, "accepted")
+    assert (await row(filed.id))["status"] == "accepted"
