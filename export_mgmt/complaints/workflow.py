@@ -14,7 +14,7 @@ from export_mgmt.clock import today
 from export_mgmt.complaints import labels, rules
 from export_mgmt.complaints.deadlines import statutory
 from export_mgmt.complaints.schemas import ComplaintTransition, Recovery
-from export_mgmt.complaints.services import ENTITY, _row, assigned, can_act, can_extend
+from export_mgmt.complaints.services import ENTITY, _row, amount_cny, assigned, can_act, can_extend
 from export_mgmt.complaints.tables import Complaint, ComplaintWorker
 from export_mgmt.db import update_versioned, write_transaction
 from export_mgmt.errors import AccessDenied, FormErrors
@@ -267,7 +267,11 @@ async def open_case(actor: Actor, complaint_id: int) -> int:
         _case_allowed(r)
         workers = await ComplaintWorker.select().where(ComplaintWorker.complaint == complaint_id).order_by(
             ComplaintWorker.id)
-        currency = workers[0]["currency"] if workers else "CNY"
+        currencies = {w["currency"] for w in workers}
+        # A case holds one currency: the workers' own when they share it, else everything in CNY at the indicative rate.
+        currency = currencies.pop() if len(currencies) == 1 else "CNY"
+        owed = sum(w["amount_owed"] if w["currency"] == currency else amount_cny(w["amount_owed"], w["currency"])
+                   for w in workers)
         case_id = await _insert_case(actor, dict(
             source="report" if r["kind"] == "report" else "complaint", placement=r["placement"],
             worker=next((w["worker"] for w in workers if w["worker"]), None), employer=r["employer"],
@@ -276,7 +280,7 @@ async def open_case(actor: Actor, complaint_id: int) -> int:
             abroad=r["route"] == rules.ROUTE_OVERSEAS, finding="wages_unpaid",
             facts=_("From complaint %(tracking)s.", tracking=r["tracking_no"]) + "\n" + r["facts"],
             unpaid_months=max((w["months_owed"] for w in workers), default=0), currency=currency,
-            amount_owed=sum(w["amount_owed"] for w in workers if w["currency"] == currency)))
+            amount_owed=owed))
         await _link(actor, r, case_id, "case_opened")
     return case_id
 

@@ -103,6 +103,14 @@ async def test_a_complaint_about_work_abroad_opens_an_abroad_case(desk):
         pooled_id, "KRW", 3_000_000, "Hanil Steel")
 
 
+async def test_workers_owed_in_several_currencies_make_a_case_in_yuan(desk):
+    # KRW 3,000,000 at the indicative 0.0052 is CNY 15,600; with CNY 2,000 owed to the other worker.
+    complaint_id = await accepted(desk, workers=[worker("吴十", 300_000_000 // 100, currency="KRW"),
+                                                 worker("郑一", 200_000, currency="CNY")])
+    case = await case_of(await workflow.open_case(desk["inspector"], complaint_id))
+    assert (case["currency"], case["amount_owed"]) == ("CNY", 1_560_000 + 200_000)
+
+
 async def test_a_complaint_at_the_city_desk_opens_a_city_case(desk):
     complaint_id = await accepted(desk, work_place="OUTSIDE", work_location="江苏省苏州市")
     case = await case_of(await workflow.open_case(desk["inspector"], complaint_id))
