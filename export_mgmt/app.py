@@ -15,13 +15,17 @@ from export_mgmt.accounts.controllers import AccountController, SessionControlle
 from export_mgmt.agencies.routes import ROUTES as AGENCY_ROUTES
 from export_mgmt.audit.controllers import AuditController
 from export_mgmt.complaints.routes import ROUTES as COMPLAINT_ROUTES
+from export_mgmt.dashboards.routes import ROUTES as DASHBOARD_ROUTES
 from export_mgmt.employers.routes import ROUTES as EMPLOYER_ROUTES
 from export_mgmt.followups.routes import ROUTES as FOLLOWUP_ROUTES
 from export_mgmt.inspections.routes import ROUTES as INSPECTION_ROUTES
 from export_mgmt.notifications.routes import ROUTES as NOTIFICATION_ROUTES
 from export_mgmt.operations.routes import ROUTES as OPERATION_ROUTES
 from export_mgmt.placements.routes import ROUTES as PLACEMENT_ROUTES
+from export_mgmt.ratings.routes import ROUTES as RATING_ROUTES
+from export_mgmt.reports.routes import ROUTES as REPORT_ROUTES
 from export_mgmt.settings import Settings, get_settings
+from export_mgmt.targets.routes import ROUTES as TARGET_ROUTES
 from export_mgmt.web.csrf import verify_csrf
 from export_mgmt.web.errors import EXCEPTION_HANDLERS
 from export_mgmt.web.guards import provide_actor
@@ -32,6 +36,7 @@ from export_mgmt.web.templating import template_config
 from export_mgmt.workdays.routes import ROUTES as WORKDAY_ROUTES
 from export_mgmt.workers.api import WorkerApi
 from export_mgmt.workers.controllers import WorkerPages
+from export_mgmt.workers.import_pages import WorkerImportPages
 
 # Above the 10 MB document limit, so an oversized upload gets the form's own message.
 MAX_BODY_BYTES = 12 * 1024 * 1024
@@ -62,9 +67,9 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
     return Litestar(
         route_handlers=[
             HomeController, SessionController, AccountController, UserAdminController, AuditController,
-            WorkerPages, WorkerApi, SessionApi, *AGENCY_ROUTES, *EMPLOYER_ROUTES, *PLACEMENT_ROUTES,
+            WorkerPages, WorkerImportPages, WorkerApi, SessionApi, *AGENCY_ROUTES, *EMPLOYER_ROUTES, *PLACEMENT_ROUTES,
             *FOLLOWUP_ROUTES, *INSPECTION_ROUTES, *NOTIFICATION_ROUTES, *OPERATION_ROUTES, *WORKDAY_ROUTES,
-            *COMPLAINT_ROUTES,
+            *COMPLAINT_ROUTES, *REPORT_ROUTES, *RATING_ROUTES, *TARGET_ROUTES, *DASHBOARD_ROUTES,
             create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
         ],
         dependencies={"actor": Provide(provide_actor)},

@@ -1,4 +1,4 @@
-"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler."""
+"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler, import-workers."""
 
 from __future__ import annotations
 
@@ -79,6 +79,20 @@ def cmd_scheduler(_: argparse.Namespace) -> None:
     run()
 
 
+def cmd_import_workers(args: argparse.Namespace) -> None:
+    from export_mgmt.workers.imports.command import execute
+
+    codes: list[int] = []
+
+    async def action() -> None:
+        codes.append(await execute(args.file, args.county, valid_only=args.valid_only, report=args.report,
+                                   locale=args.locale))
+
+    _run(_with_db(action))
+    if codes and codes[0]:
+        sys.exit(codes[0])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="export-mgmt", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     admin.set_defaults(func=cmd_create_admin)
     sub.add_parser("demo", help="migrate and load the demo data set").set_defaults(func=cmd_demo)
     sub.add_parser("scheduler", help="run the background job scheduler").set_defaults(func=cmd_scheduler)
+    imports = sub.add_parser("import-workers", help="import workers from an Excel workbook (.xlsx) into one county; "
+                                                    "exit status 1 when nothing was imported because of row errors, "
+                                                    "2 when the file was refused")
+    imports.add_argument("file", help="the workbook, laid out like the template at /workers/import/template.xlsx")
+    imports.add_argument("--county", required=True, help="county code, e.g. 210115; rows for another county are errors")
+    imports.add_argument("--valid-only", action="store_true",
+                         help="import the valid rows and skip the others (default: all or nothing)")
+    imports.add_argument("--report", help="write the per-row error report to this .xlsx file")
+    imports.add_argument("--locale", choices=("zh_CN", "en"), help="language of the messages (default zh_CN)")
+    imports.set_defaults(func=cmd_import_workers)
     return parser
 
 

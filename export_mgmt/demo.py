@@ -15,6 +15,7 @@ from export_mgmt.db import write_transaction
 from export_mgmt.demo_placements import load_placements
 from export_mgmt.idnumber import make_number
 from export_mgmt.regions import shenyang_counties, townships_of
+from export_mgmt.targets.services import DEMO_YEAR, load_demo_targets
 from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
@@ -110,6 +111,7 @@ async def load_demo(out=print) -> None:
         await WorkerSkill.insert(*skills)
         await WorkerLanguage.insert(*languages)
         placed = await load_placements(rng, today())
+        placed["targets"] = await load_demo_targets(today().year)
         first_agency = await Agency.select(Agency.id).order_by(Agency.id).first()
         for user in DEMO_USERS:
             if await AppUser.exists().where(AppUser.username == user.username):
@@ -132,6 +134,7 @@ async def load_demo(out=print) -> None:
         f"{placed['licences']} licences, {placed['brokers']} brokers, {placed['employers']} employers and "
         f"{placed['placements']} placements, {tracked['followups']} follow-ups, {tracked['cases']} inspection case "
         f"and {filed} complaints.")
+    out(f"Export targets set for {DEMO_YEAR} (the city's 180,000 exported, 10,000 overseas) and {today().year}.")
     out("Demo accounts (user name / password / role):")
     for user in DEMO_USERS:
         out(f"  {user.username:<11} {user.password:<20} {user.role}")

@@ -6,6 +6,7 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import mul
 
 from export_mgmt.regions import code_ever_existed
 
@@ -57,7 +58,7 @@ def check_character(first17: str) -> str:
     """The 18th character for the given 17 digits."""
     if not isinstance(first17, str) or not _RE_17.match(first17):
         raise ValueError("check_character needs exactly 17 ASCII digits")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))  # map/mul: the Excel import checks 100,000 at a time
     return _CHECK_CHARS[total % 11]
 
 

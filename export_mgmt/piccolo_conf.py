@@ -21,5 +21,7 @@ APP_REGISTRY = AppRegistry(
         "export_mgmt.operations.piccolo_app",
         "export_mgmt.workdays.piccolo_app",
         "export_mgmt.complaints.piccolo_app",
+        "export_mgmt.targets.piccolo_app",
+        "export_mgmt.ratings.piccolo_app",
     ]
 )

@@ -37,6 +37,7 @@ async def migrate(quiet: bool = True) -> None:
 
 async def _forwards(out: io.StringIO | None) -> None:
     from export_mgmt.followups.schedule import seed_default_rules
+    from export_mgmt.ratings.scale import seed_default_scale
 
     with contextlib.redirect_stdout(out) if out else contextlib.nullcontext():
         result = await run_forwards(app_name="all")
@@ -44,6 +45,7 @@ async def _forwards(out: io.StringIO | None) -> None:
         raise RuntimeError(f"migration failed: {result.message}")
     # Reference data a new database needs; an existing one keeps what its administrators set.
     await seed_default_rules()
+    await seed_default_scale()
 
 
 async def pending_changes() -> dict[str, list[str]]:

@@ -34,11 +34,13 @@ from export_mgmt.accounts.tables import AppUser  # noqa: E402
 from export_mgmt.agencies.tables import Agency  # noqa: E402
 from export_mgmt.app import create_app  # noqa: E402
 from export_mgmt.followups.schedule import seed_default_rules  # noqa: E402
+from export_mgmt.ratings.scale import seed_default_scale  # noqa: E402
 from export_mgmt.schema import migrate  # noqa: E402
 
-TABLES = ["public_attempt", "complaint_document", "complaint_inspector", "complaint_worker", "complaint",
-          "notification", "job_run", "case_referral", "case_inspector", "inspection_case", "followup_document",
-          "followup", "followup_rule", "calendar_day", "calendar_year", "fee_entry", "placement_document",
+TABLES = ["rating_grade", "rating_parameter", "export_target", "public_attempt", "complaint_document",
+          "complaint_inspector", "complaint_worker", "complaint", "notification", "job_run", "case_referral",
+          "case_inspector", "inspection_case", "followup_document", "followup", "followup_rule", "calendar_day",
+          "calendar_year", "fee_entry", "placement_document",
           "placement_event", "placement", "api_token", "broker", "reserve_fund_entry", "licence_status_change",
           "licence", "employer", "worker_language", "worker_skill", "worker", "login_failure", "user_session",
           "audit_log", "app_user", "agency"]
@@ -83,6 +85,7 @@ async def clean_tables(database):
         for table in TABLES:
             await engine.run_ddl(f"DELETE FROM {table}")
     await seed_default_rules()
+    await seed_default_scale()
     yield
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from export_mgmt.accounts import exports as user_exports
 from export_mgmt.accounts import services
 from export_mgmt.accounts.actor import Role
 from export_mgmt.accounts.controllers import FormBody
 from export_mgmt.audit import services as audit
 from export_mgmt.errors import FormErrors
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.guards import CurrentActor, requires_admin
 from export_mgmt.web.templating import page_context
@@ -40,7 +42,10 @@ class UserAdminController(Controller):
             agencies=await services.list_agencies(), history=history or []))
 
     @get("/")
-    async def list_users(self, request: Request, actor: CurrentActor) -> Template:
+    async def list_users(self, request: Request, actor: CurrentActor,
+                         format: FromQuery[str] = "") -> Template | Response:
+        if exports.wanted(format):  # ?format=xlsx or csv
+            return await user_exports.download(request, actor, format)
         return Template("accounts/users.html",
                         context=page_context(request, users=await services.list_users(actor)))
 

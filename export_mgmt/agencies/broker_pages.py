@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.agencies import brokers, services
+from export_mgmt.agencies.exports import download_brokers
 from export_mgmt.agencies.forms import broker_input, broker_values, context, form_values, strike_off_input
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
@@ -40,8 +42,11 @@ class BrokerPages(Controller):
 
     @get("/")
     async def list_brokers(self, request: Request, actor: CurrentActor, agency_id: FromPath[int],
-                           q: FromQuery[str] = "", status: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
+                           q: FromQuery[str] = "", status: FromQuery[str] = "", page: FromQuery[str] = "1",
+                           format: FromQuery[str] = "") -> Template | Response:
         agency = await services.get(actor, agency_id)
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await download_brokers(request, actor, agency_id, q, status, format)
         size = get_settings().page_size
         result = await brokers.search(actor, agency_id=agency_id, q=q, status=status, page=page_number(page),
                                       page_size=size)

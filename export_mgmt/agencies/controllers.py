@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.agencies import brokers, licences, reserve, services, tokens
+from export_mgmt.agencies.exports import download_agencies
 from export_mgmt.agencies.forms import agency_input, agency_values, context, form_values
 from export_mgmt.agencies.licences import OVERSEAS
 from export_mgmt.agencies.schemas import AgencyUpdate
@@ -20,6 +21,7 @@ from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.placements import services as placement_services
 from export_mgmt.placements.forms import LABELS as PLACEMENT_LABELS
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
@@ -84,11 +86,13 @@ class AgencyPages(Controller):
 
     @get("/")
     async def list_agencies(self, request: Request, actor: CurrentActor, q: FromQuery[str] = "",
-                            page: FromQuery[str] = "1") -> Template | Redirect:
+                            page: FromQuery[str] = "1", format: FromQuery[str] = "") -> Template | Redirect | Response:
         if actor.role == Role.agency_staff:
             if actor.agency_id is None:
                 raise RecordNotFound()
             return Redirect(f"/agencies/{actor.agency_id}")
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await download_agencies(request, actor, q, format)
         size = get_settings().page_size
         result = await services.search(actor, q, page_number(page), size)
         return Template("agencies/list.html", context=context(

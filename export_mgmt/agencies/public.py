@@ -8,6 +8,8 @@ from litestar.response import Template
 
 from export_mgmt.agencies import verification
 from export_mgmt.agencies.forms import context
+from export_mgmt.followups.compliance import percent
+from export_mgmt.ratings.services import public_summaries
 
 
 class VerifyPages(Controller):
@@ -19,11 +21,14 @@ class VerifyPages(Controller):
     async def search(self, request: Request, q: FromQuery[str] = "") -> Template:
         q = q.strip()[:100]
         results = await verification.search(q) if q else []
-        return Template("public/verify.html", context=context(request, q=q, results=results, searched=bool(q)))
+        ratings = await public_summaries([a.id for a in results])
+        return Template("public/verify.html", context=context(request, q=q, results=results, searched=bool(q),
+                                                              ratings=ratings, rating_percent=percent))
 
     @get("/licence/{number:str}")
     async def licence(self, request: Request, number: FromPath[str]) -> Template:
         found = await verification.licence(number[:100])
         agency, licence = found if found else (None, None)
+        ratings = await public_summaries([agency.id]) if agency else {}
         return Template("public/licence.html", status_code=200 if found else 404, context=context(
-            request, number=number[:100], agency=agency, licence=licence))
+            request, number=number[:100], agency=agency, licence=licence, ratings=ratings, rating_percent=percent))

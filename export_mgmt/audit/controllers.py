@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from export_mgmt.audit import exports as audit_exports
 from export_mgmt.audit import services
+from export_mgmt.web import exports
 from export_mgmt.web.forms import page_count, page_number
-from export_mgmt.web.guards import requires_admin
+from export_mgmt.web.guards import CurrentActor, requires_admin
 from export_mgmt.web.templating import page_context
 
 PAGE_SIZE = 100
@@ -22,11 +24,13 @@ class AuditController(Controller):
 
     @get("/")
     async def browse(
-        self, request: Request, entity: FromQuery[str] = "", entity_id: FromQuery[str] = "",
-        by: FromQuery[str] = "", action: FromQuery[str] = "", page: FromQuery[str] = "1",
-    ) -> Template:
+        self, request: Request, actor: CurrentActor, entity: FromQuery[str] = "", entity_id: FromQuery[str] = "",
+        by: FromQuery[str] = "", action: FromQuery[str] = "", page: FromQuery[str] = "1", format: FromQuery[str] = "",
+    ) -> Template | Response:
         flt = services.AuditFilter(entity=entity.strip(), entity_id=entity_id.strip(), actor=by.strip(),
                                    action=action.strip())
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await audit_exports.download(request, actor, flt, format)
         current = page_number(page)
         entries, total = await services.browse(flt, current, PAGE_SIZE)
         return Template("audit/log.html", context=page_context(

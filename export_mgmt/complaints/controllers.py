@@ -13,6 +13,7 @@ from litestar.response import File, Redirect, Template
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.clock import today
 from export_mgmt.complaints import blacklist, forms, intake, monitoring, rules, services, workflow
+from export_mgmt.complaints import exports as complaint_exports
 from export_mgmt.complaints.ageing_chart import STAGE_TEXT, age_chart, ageing_csv
 from export_mgmt.complaints.forms import (
     LABELS,
@@ -35,6 +36,7 @@ from export_mgmt.money import to_major
 from export_mgmt.regions import county_name
 from export_mgmt.settings import get_settings
 from export_mgmt.uploads import MAX_BYTES, upload_dir
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.fields import form_amount, form_text, form_version
 from export_mgmt.web.files import attachment, read_upload
@@ -164,14 +166,16 @@ class ComplaintPages(Controller):
     async def worklist(
         self, request: Request, actor: CurrentActor, mine: FromQuery[str] = "", status: FromQuery[str] = "",
         route: FromQuery[str] = "", kind: FromQuery[str] = "", overdue: FromQuery[str] = "", q: FromQuery[str] = "",
-        page: FromQuery[str] = "1",
-    ) -> Template:
+        page: FromQuery[str] = "1", format: FromQuery[str] = "",
+    ) -> Template | Response:
         status = status if status == "all" or status in rules.TRANSITIONS else ""
         searching = bool(q.strip())  # a tracking number is looked for among every complaint in scope
         flt = services.ComplaintFilter(
             status=status or ("all" if searching else ""), route=route if rules.valid_route(route) else "",
             kind=kind if kind in LABELS.KINDS else "", mine=_mine(mine, actor) and not searching,
             overdue=overdue == "1" and not searching, q=q.strip()[:40])
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await complaint_exports.download(request, actor, flt, format)
         size = get_settings().page_size
         result = await services.search(actor, flt, page_number(page), size)
         query = {k: v for k, v in request.query_params.items() if k != "page"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -12,11 +12,13 @@ from litestar.response import Redirect, Template
 from export_mgmt.accounts.actor import Actor, Role
 from export_mgmt.complaints import services as complaint_services
 from export_mgmt.complaints.forms import LABELS as COMPLAINT_LABELS
+from export_mgmt.employers import exports as employer_exports
 from export_mgmt.employers import labels, services
 from export_mgmt.employers.schemas import EmployerRead, EmployerUpdate
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.placements.programmes import COUNTRIES, programmes_for
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
@@ -93,8 +95,11 @@ class EmployerPages(Controller):
     async def list_employers(
         self, request: Request, actor: CurrentActor, q: FromQuery[str] = "", country: FromQuery[str] = "",
         kind: FromQuery[str] = "", active: FromQuery[str] = "", page: FromQuery[str] = "1",
-    ) -> Template:
+        format: FromQuery[str] = "",
+    ) -> Template | Response:
         flt = services.EmployerFilter(q=q, country=country, kind=kind, active=active)
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await employer_exports.download(request, actor, flt, format)
         size = get_settings().page_size
         result = await services.search(actor, flt, page_number(page), size)
         return Template("employers/list.html", context=_context(

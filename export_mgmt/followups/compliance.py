@@ -28,21 +28,21 @@ PERIODS = (30, 90, 180, 365)
 DEFAULT_DAYS = 90
 SCHEDULED = ("arrival", "periodic", "before_end", "after_return")
 
-_COUNTS = """
+COUNTS = """
 COUNT(*) AS due,
 SUM(CASE WHEN f.status = 'done' AND f.done_on <= f.overdue_after THEN 1 ELSE 0 END) AS on_time,
 SUM(CASE WHEN f.status = 'done' AND f.done_on > f.overdue_after THEN 1 ELSE 0 END) AS late,
 SUM(CASE WHEN f.status IN ('pending', 'overdue') AND f.overdue_after < {} THEN 1 ELSE 0 END) AS overdue,
 SUM(CASE WHEN f.status IN ('pending', 'overdue') AND f.overdue_after >= {} THEN 1 ELSE 0 END) AS waiting
 """
-_WINDOW = ("f.kind IN ('arrival', 'periodic', 'before_end', 'after_return') AND f.status <> 'cancelled' "
+WINDOW = ("f.kind IN ('arrival', 'periodic', 'before_end', 'after_return') AND f.status <> 'cancelled' "
            "AND f.due_date > {} AND f.due_date <= {}")
-BY_AGENCY = (f"SELECT p.agency AS agency_id, a.name AS agency_name, {_COUNTS} FROM followup f "
+BY_AGENCY = (f"SELECT p.agency AS agency_id, a.name AS agency_name, {COUNTS} FROM followup f "
              f"JOIN placement p ON p.id = f.placement JOIN agency a ON a.id = p.agency "
-             f"WHERE {_WINDOW} GROUP BY p.agency, a.name ORDER BY a.name, p.agency")
-BY_COUNTY = (f"SELECT w.county_code AS county_code, {_COUNTS} FROM followup f "
+             f"WHERE {WINDOW} GROUP BY p.agency, a.name ORDER BY a.name, p.agency")
+BY_COUNTY = (f"SELECT w.county_code AS county_code, {COUNTS} FROM followup f "
              f"JOIN placement p ON p.id = f.placement JOIN worker w ON w.id = p.worker "
-             f"WHERE {_WINDOW} GROUP BY w.county_code ORDER BY w.county_code")
+             f"WHERE {WINDOW} GROUP BY w.county_code ORDER BY w.county_code")
 
 
 def can_read(actor: Actor) -> bool:

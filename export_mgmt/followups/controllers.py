@@ -3,7 +3,7 @@ the schedule rules and the city's compliance figures."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
@@ -13,6 +13,7 @@ from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.followups import compliance, labels, rules_admin, services
+from export_mgmt.followups import exports as followup_exports
 from export_mgmt.followups.forms import (
     LABELS,
     RULE_DEFAULTS,
@@ -28,6 +29,7 @@ from export_mgmt.placements import services as placements
 from export_mgmt.placements.forms import agency_choices, programme_groups
 from export_mgmt.regions import county_name
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.files import attachment, read_upload
 from export_mgmt.web.forms import page_count, page_number
@@ -102,13 +104,15 @@ class FollowUpPages(Controller):
     async def worklist(
         self, request: Request, actor: CurrentActor, status: FromQuery[str] = "", kind: FromQuery[str] = "",
         county: FromQuery[str] = "", agency: FromQuery[str] = "", q: FromQuery[str] = "",
-        page: FromQuery[str] = "1",
-    ) -> Template:
+        page: FromQuery[str] = "1", format: FromQuery[str] = "",
+    ) -> Template | Response:
         city_wide = actor.role in placements.CITY_WIDE
         flt = services.FollowUpFilter(
             status=status if status in labels.STATUS else "", kind=kind if kind in labels.KINDS else "",
             agency_id=_agency_filter(agency) if city_wide else None,
             county_code=county if city_wide and county_name(county) else "", q=q[:100])
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await followup_exports.download(request, actor, flt, format)
         size = get_settings().page_size
         result = await services.worklist(actor, flt, page_number(page), size)
         return Template("followups/list.html", context=_context(

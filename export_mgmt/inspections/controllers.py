@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -12,6 +12,7 @@ from export_mgmt.clock import today
 from export_mgmt.complaints import labels as complaint_labels
 from export_mgmt.complaints import services as complaint_services
 from export_mgmt.errors import AccessDenied, FormErrors
+from export_mgmt.inspections import exports as case_exports
 from export_mgmt.inspections import services, workflow
 from export_mgmt.inspections.forms import (
     LABELS,
@@ -29,6 +30,7 @@ from export_mgmt.inspections.forms import (
 from export_mgmt.inspections.schemas import CaseRead
 from export_mgmt.money import to_major
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
@@ -125,8 +127,11 @@ class CasePages(Controller):
     async def list_cases(
         self, request: Request, actor: CurrentActor, mine: FromQuery[str] = "", status: FromQuery[str] = "",
         source: FromQuery[str] = "", finding: FromQuery[str] = "", page: FromQuery[str] = "1",
-    ) -> Template:
+        format: FromQuery[str] = "",
+    ) -> Template | Response:
         flt = services.CaseFilter(status=status, mine=_mine(mine, actor), source=source, finding=finding)
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await case_exports.download(request, actor, flt, format)
         size = get_settings().page_size
         result = await services.search(actor, flt, page_number(page), size)
         query = {k: v for k, v in request.query_params.items() if k != "page"}

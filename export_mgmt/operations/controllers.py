@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from export_mgmt.errors import RecordNotFound
 from export_mgmt.i18n import N_, _, format_number, ngettext
+from export_mgmt.operations import exports as run_exports
 from export_mgmt.operations import runner
 from export_mgmt.settings import get_settings
-from export_mgmt.web.guards import requires_admin
+from export_mgmt.web import exports
+from export_mgmt.web.guards import CurrentActor, requires_admin
 from export_mgmt.web.templating import page_context
 from scheduler import jobs as scheduled
 
@@ -85,8 +87,12 @@ class JobPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def list_jobs(self, request: Request, job: FromQuery[str] = "") -> Template:
+    async def list_jobs(self, request: Request, actor: CurrentActor, job: FromQuery[str] = "",
+                        format: FromQuery[str] = "") -> Template | Response:
         job = job if job in scheduled.JOBS else ""
+        if exports.wanted(format):  # ?format=xlsx or csv: every logged run, not the latest RECENT_RUNS
+            return await run_exports.download(request, actor, job, {j.name: j.title for j in scheduled.JOBS.values()},
+                                              STATUS, format)
         last = await runner.last_runs()
         views = [JobView(j.name, _(j.title), describe_trigger(j.trigger()), _run(last.get(j.name)))
                  for j in scheduled.JOBS.values()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
@@ -13,6 +13,7 @@ from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.followups import services as followups
 from export_mgmt.followups.forms import LABELS as FOLLOWUP_LABELS
 from export_mgmt.placements import documents, services
+from export_mgmt.placements import exports as placement_exports
 from export_mgmt.placements.forms import (
     LABELS,
     agency_choices,
@@ -28,6 +29,7 @@ from export_mgmt.placements.forms import (
     record_values,
 )
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.files import attachment, read_upload
 from export_mgmt.web.forms import page_count, page_number
@@ -81,12 +83,14 @@ class PlacementPages(Controller):
     async def list_placements(
         self, request: Request, actor: CurrentActor, q: FromQuery[str] = "", status: FromQuery[str] = "",
         country: FromQuery[str] = "", programme: FromQuery[str] = "", agency: FromQuery[str] = "",
-        flagged: FromQuery[str] = "", page: FromQuery[str] = "1",
-    ) -> Template:
+        flagged: FromQuery[str] = "", page: FromQuery[str] = "1", format: FromQuery[str] = "",
+    ) -> Template | Response:
         city_wide = actor.role in services.CITY_WIDE
         flt = services.PlacementFilter(q=q, status=status, country=country, programme=programme,
                                        agency_id=_agency_filter(agency) if city_wide else None,
                                        flagged_only=flagged == "1")
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await placement_exports.download(request, actor, flt, format)
         size = get_settings().page_size
         result = await services.search(actor, flt, page_number(page), size)
         return Template("placements/list.html", context=_context(
@@ -186,8 +190,11 @@ class PlacementPages(Controller):
         return attachment(*await documents.open_document(actor, placement_id, document_id))
 
     @get("/fees/flagged")
-    async def flagged(self, request: Request, actor: CurrentActor, agency: FromQuery[str] = "") -> Template:
+    async def flagged(self, request: Request, actor: CurrentActor, agency: FromQuery[str] = "",
+                      format: FromQuery[str] = "") -> Template | Response:
         agency_id = _agency_filter(agency) if actor.role != Role.agency_staff else None
+        if exports.wanted(format):
+            return await placement_exports.download_flagged(request, actor, agency_id, format)
         fees = await services.flagged_fees(actor, agency_id)
         return Template("placements/flagged.html", context=_context(
             request, actor, fees=fees, agency_id=agency_id,

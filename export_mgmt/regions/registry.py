@@ -222,8 +222,14 @@ def shenyang_counties() -> list[County]:
     return list(_shenyang_current())
 
 
+@cache
+def _shenyang_codes() -> frozenset[str]:
+    return frozenset(c.code for c in _shenyang_current())
+
+
 def is_shenyang_county(code: str) -> bool:
-    return any(c.code == code for c in _shenyang_current())
+    # A set: the Excel import asks this once per row.
+    return code in _shenyang_codes()
 
 
 def _kind(code: str) -> str:

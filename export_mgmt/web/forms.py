@@ -29,5 +29,11 @@ def page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
 
+def year_number(raw: str | None) -> int | None:
+    """A year from the query string or a form: four digits, else None (the caller says which years it allows)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) == 4 else None
+
+
 def page_count(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))

@@ -12,17 +12,13 @@ from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
 from export_mgmt.errors import FormErrors
 from export_mgmt.web.csrf import reject_stale_form
+from export_mgmt.web.forms import year_number
 from export_mgmt.web.guards import CurrentActor, requires_admin, requires_role
 from export_mgmt.web.templating import page_context
 from export_mgmt.workdays import services
 
 # Deadlines matter to the whole city: the city-wide roles read the calendar, administrators keep it.
 requires_city_role = requires_role(Role.admin, Role.inspector, Role.supervisor)
-
-
-def _year(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) == 4 else None
 
 
 async def _page(request: Request, actor: Actor, year: int | None, values: dict | None = None,
@@ -44,12 +40,12 @@ class CalendarPages(Controller):
 
     @get("/")
     async def show(self, request: Request, actor: CurrentActor, year: FromQuery[str] = "") -> Template:
-        return await _page(request, actor, _year(year))
+        return await _page(request, actor, year_number(year))
 
     @post("/", guards=[requires_admin], opt={"csrf_rerender": True})
     async def enter(self, request: Request, actor: CurrentActor, data: FormBody) -> Template | Redirect:
         values = {"year": data.get("year", ""), "source": data.get("source", ""), "text": data.get("text", "")}
-        year = _year(values["year"])
+        year = year_number(values["year"])
         try:
             reject_stale_form(request)
             await services.enter_year(actor, year or 0, values["text"], values["source"])

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.errors import AccessDenied, FormErrors
 from export_mgmt.settings import get_settings
+from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.forms import page_count, page_number
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.templating import page_context
+from export_mgmt.workers import exports as worker_exports
 from export_mgmt.workers import services
 from export_mgmt.workers.forms import LANGUAGE_ROWS, SKILL_ROWS, form_values, parse_form, record_values, rows_shown
 from export_mgmt.workers.schemas import WorkerUpdate
@@ -56,9 +58,12 @@ class WorkerPages(Controller):
         self, request: Request, actor: CurrentActor, q: FromQuery[str] = "", county: FromQuery[str] = "",
         township: FromQuery[str] = "", status: FromQuery[str] = "", skill: FromQuery[str] = "",
         intention: FromQuery[str] = "", group_4050: FromQuery[str] = "", page: FromQuery[str] = "1",
-    ) -> Template:
+        format: FromQuery[str] = "",
+    ) -> Template | Response:
         flt = services.WorkerFilter(q=q, county_code=county, township=township, status=status, skill=skill,
                                     intention=intention, group_4050=group_4050 == "1")
+        if exports.wanted(format):  # ?format=xlsx or csv: every row of this list, not a page of it
+            return await worker_exports.download(request, actor, flt, format)
         size = get_settings().page_size
         result = await services.search(actor, flt, page_number(page), size)
         return Template("workers/list.html", context=page_context(

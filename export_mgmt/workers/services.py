@@ -138,6 +138,14 @@ async def get_by_id_number(actor: Actor, raw: str) -> WorkerRead:
     return await _load(actor, Worker.id_number == number)
 
 
+def duplicate_message(actor: Actor, existing_county: str) -> str:
+    """What the actor is told about a number already in the pool (the Excel import says the same per row)."""
+    if actor.county_scope in (None, existing_county):
+        return _("This identity number is already registered.")
+    return _("This identity number is already registered by the %(county)s office; contact them to transfer it.",
+             county=county_name(existing_county) or existing_county)
+
+
 async def _duplicate_error(actor: Actor, id_number: str, exclude_id: int | None = None) -> FormErrors | None:
     query = Worker.select(Worker.id, Worker.county_code).where(Worker.id_number == id_number)
     if exclude_id is not None:
@@ -146,13 +154,9 @@ async def _duplicate_error(actor: Actor, id_number: str, exclude_id: int | None 
     if not rows:
         return None
     existing = rows[0]
+    message = duplicate_message(actor, existing["county_code"])
     visible = actor.county_scope in (None, existing["county_code"])
-    if visible:
-        return FormErrors({"id_number": _("This identity number is already registered.")},
-                          extra={"duplicate_id": existing["id"]})
-    return FormErrors({"id_number": _(
-        "This identity number is already registered by the %(county)s office; contact them to transfer it.",
-        county=county_name(existing["county_code"]) or existing["county_code"])})
+    return FormErrors({"id_number": message}, extra={"duplicate_id": existing["id"]} if visible else None)
 
 
 def _child_rows(worker_id: int, skills: list[dict], languages: list[dict]):

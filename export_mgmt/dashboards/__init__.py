@@ -1,0 +1,1 @@
+"""Dashboards per role: progress against the export targets, exports, follow-ups, complaints and ratings."""

@@ -1,0 +1,1 @@
+"""Agency scorecards and ratings on the city's configurable grade scale."""

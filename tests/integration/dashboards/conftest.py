@@ -1,0 +1,9 @@
+"""Dashboard tests read titles and headers in English whatever the default interface language is."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def english(client, other_client):
+    for browser in (client, other_client):
+        browser.headers["Accept-Language"] = "en"
