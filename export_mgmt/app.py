@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -37,6 +39,7 @@ from export_mgmt.workdays.routes import ROUTES as WORKDAY_ROUTES
 from export_mgmt.workers.api import WorkerApi
 from export_mgmt.workers.controllers import WorkerPages
 from export_mgmt.workers.import_pages import WorkerImportPages
+from export_mgmt.workers.imports import judging
 
 # Above the 10 MB document limit, so an oversized upload gets the form's own message.
 MAX_BODY_BYTES = 12 * 1024 * 1024
@@ -62,6 +65,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
     async def on_shutdown() -> None:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        # The Excel import's process pool, if a large import started it.
+        await asyncio.to_thread(judging.shutdown)
         await db.stop()
 
     return Litestar(

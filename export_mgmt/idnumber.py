@@ -69,21 +69,29 @@ def _normalise_input(raw: object) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip().upper()
 
 
+def canonical(raw: object) -> str:
+    """The text parse() would judge: folded, upper-case, a 15-digit number in its 18-digit form. Equal to
+    parse(raw).number whenever parse accepts raw, so it can group numbers before the full checks run."""
+    text = raw if isinstance(raw, str) and raw.isascii() and raw == raw.strip().upper() else _normalise_input(raw)
+    if _RE_15.match(text):
+        # First-generation numbers have a 2-digit year from the 1900s and no check character.
+        first17 = text[:6] + "19" + text[6:]
+        return first17 + check_character(first17)
+    return text
+
+
 def parse(raw: str, today: _dt.date | None = None) -> IdentityNumber:
     """Validate `raw` and return its parts; 15-digit numbers come back in 18-digit form.
 
     The address code only has to have existed in some year: it records where the hukou was when the
     card was issued, which may predate or postdate the birth year (e.g. 和平区 210102 dates from 1983).
     """
-    text = _normalise_input(raw)
-    if not text:
+    typed = _normalise_input(raw)
+    if not typed:
         raise IdNumberError("empty")
-    was_15 = bool(_RE_15.match(text))
-    if was_15:
-        # First-generation numbers have a 2-digit year from the 1900s and no check character.
-        first17 = text[:6] + "19" + text[6:]
-        text = first17 + check_character(first17)
-    elif not _RE_18.match(text):
+    was_15 = bool(_RE_15.match(typed))
+    text = canonical(typed)
+    if not was_15 and not _RE_18.match(text):
         raise IdNumberError("format")
 
     try:

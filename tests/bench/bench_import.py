@@ -11,16 +11,18 @@ score), then times, each on an empty pool:
 
 - scenario: `export_mgmt.workers.imports.service.import_workbook(...)` in "import the valid rows" mode for a city
   administrator, the function the web page and `export-mgmt import-workers` call: the untrusted-file checks,
-  reading with python-calamine, every row through the register form's validation, the duplicate checks (in the
-  file and against the pool), and the set-based write with one audit row per worker and one for the import, in
-  one transaction;
+  reading with python-calamine, every row through the register form's validation (for 10,000 rows or more in
+  the import's judging process, batch by batch, while this process writes the batches judged), the duplicate
+  checks (in the file and against the pool), and the set-based write with one audit row per worker and one for
+  the import, in one transaction;
 - baseline: the same bytes read with python-calamine, each row turned into the same column values with no checks
   (sex, birth date and region sliced from the identity number, labels mapped to codes by a dict), and inserted
   with the raw driver in one transaction: sqlite3 executemany on SQLite, asyncpg COPY on PostgreSQL; workers
   first, then their ids read back, then skills and languages. No audit rows, no validation.
 
 Runs alternate (scenario first in odd repeats, baseline first in even ones); the tables are emptied before every
-run and the report gives medians. Both sides must leave the same rows (count and an order-independent digest of
+run and the report gives medians. The CPU columns count this process only: the judging process's CPU is not
+in the scenario's, and the first scenario run includes starting that process. Both sides must leave the same rows (count and an order-independent digest of
 the workers, skills and languages), or the benchmark stops with an error.
 
 Not a pytest module (its name does not start with test_). It imports export_mgmt only after it has set

@@ -3,9 +3,11 @@
 The steps, and where they run:
 
 1. the untrusted-file checks (checks.py) and reading the sheet (reader.py): CPU work, in a worker thread;
-2. every row through the register form's validation, then duplicates inside the file (validate.py): worker thread;
-3. in ONE write transaction (BEGIN IMMEDIATE on SQLite): the identity numbers already in the pool, then, unless
-   the mode and the errors say nothing may be written, the set-based inserts and the audit (store.py).
+2. every row through the register form's validation (validate.py), a batch at a time in a worker thread, while
+   3. in ONE write transaction (BEGIN IMMEDIATE on SQLite) the batch judged before it is checked against the
+      pool and, unless the mode and the errors say nothing may be written, inserted set-based with its audit
+      rows (store.py);
+4. the duplicates inside the file, then the rows they held back, in the same transaction.
 
 Modes: ALL_OR_NOTHING writes nothing when any row has an error; VALID_ROWS writes the rows without errors and
 reports the others. Either way the write is one transaction.
@@ -25,16 +27,26 @@ from export_mgmt.db import is_unique_violation, write_transaction
 from export_mgmt.errors import AccessDenied
 from export_mgmt.i18n import _, format_datetime
 from export_mgmt.spreadsheets import Sheet, xlsx_bytes
-from export_mgmt.workers.imports import store
+from export_mgmt.workers.imports import judging, store
 from export_mgmt.workers.imports.checks import FileRefused, check_workbook
 from export_mgmt.workers.imports.columns import BY_KEY
-from export_mgmt.workers.imports.reader import MAX_ROWS, read_workbook
-from export_mgmt.workers.imports.validate import RowError, Validated, validate_rows
+from export_mgmt.workers.imports.reader import MAX_ROWS, ParsedSheet, read_workbook
+from export_mgmt.workers.imports.validate import (
+    RowError,
+    RowValidator,
+    Validated,
+    cyclic_gc_paused,
+    file_numbers,
+    repeated_numbers,
+)
 from export_mgmt.workers.services import duplicate_message
 
 ALL_OR_NOTHING = "all_or_nothing"
 VALID_ROWS = "valid_rows"
 MODES = (ALL_OR_NOTHING, VALID_ROWS)
+
+# Rows judged in one go, and written as one batch while the next ones are judged.
+BATCH_ROWS = 5_000
 
 # Phases a progress callback hears about: (phase, done, total).
 Progress = Callable[[str, int, int], None]
@@ -99,48 +111,95 @@ async def import_workbook(actor: Actor, filename: str, data: bytes, mode: str = 
         raise FileRefused(_("The file has no data rows under its header line."))
     result.sheet_name, result.ignored_columns = sheet.sheet_name, sheet.ignored
     report("validating", 0, len(sheet.rows))
-    validated = await asyncio.to_thread(validate_rows, sheet, actor, today(), report,
-                                        "" if actor.county_scope else county)
-    result.rows_read, result.example_rows = validated.rows_read, validated.example_rows
-    if not validated.rows_read:
-        raise FileRefused(_("The file has no data rows besides the template's example row."))
+    with cyclic_gc_paused():
+        await _judge_and_write(actor, sheet, result, mode, report, "" if actor.county_scope else county)
+    result.finished_at = utcnow()
+    report("done", result.imported, result.rows_read)
+    return result
+
+
+class _RolledBack(Exception):
+    """All or nothing, and some row had an error: whatever was written is rolled back."""
+
+
+async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResult, mode: str, report: Progress,
+                           default_county: str) -> None:
+    """Judge the rows a batch at a time (judging.py: in a process pool for a large file) while, in ONE write
+    transaction, each batch judged is written: the checks of the next batches then run while the database works
+    on this one, instead of all of them before it. The pool is asked once, before the first batch, about every
+    number the file carries.
+
+    Rows whose identity number the file repeats are held back until every row is judged (finish() decides which
+    are really duplicates). In all-or-nothing mode writing stops at the first error, and the transaction rolls
+    back once the whole file was judged, so the report lists every error either way.
+    """
+    validator = RowValidator(sheet, actor, today(), default_county=default_county)
+    numbers = await asyncio.to_thread(file_numbers, sheet)
+    repeated = repeated_numbers(numbers)
+    work = judging.batches(sheet, actor, today(), default_county, BATCH_ROWS)
+    note = _("Imported from %(file)s", file=result.filename)
+    in_pool: set[int] = set()
+    held: list[tuple[int, store.Packed]] = []
+    ids: list[int] = []
+    children = store.Children() if store.children_at_the_end() else None
+    judged = 0
+    batches = judging.Judging(work, in_processes=len(sheet.rows) >= judging.PROCESS_MIN_ROWS)
     try:
         async with write_transaction():
-            await _check_pool(actor, validated)
-            result.errors = validated.errors
-            result.refused = len(validated.refused_rows)
-            if validated.good and not (mode == ALL_OR_NOTHING and validated.errors):
-                total = len(validated.good)
-                report("writing", 0, total)
-                note = _("Imported from %(file)s", file=filename)
-                result.worker_ids = await store.insert_workers(
-                    actor, [cleaned for _row, cleaned in validated.good], note,
-                    lambda done: report("writing", done, total))
-                result.imported = len(result.worker_ids)
+            # The pool, checked once for every number the file may carry (a superset of the valid ones).
+            in_the_pool = await store.existing_numbers(list(numbers.values()))
+            for k, batch in enumerate(work):
+                part = await batches.result(k)
+                validator.merge(part)
+                judged += len(batch.rows)
+                report("validating", judged, len(sheet.rows))
+                hits = _pool_errors(actor, validator.result, part.numbers, in_the_pool)
+                validator.result.errors.extend(hits)
+                in_pool.update(e.row for e in hits)
+                ready = [(row, packed) for row, packed in part.good if row not in in_pool]
+                held.extend(item for item in ready if item[0] in repeated)
+                if mode == VALID_ROWS or not validator.result.errors:
+                    ids += await store.insert_workers(actor, [p for row, p in ready if row not in repeated], note,
+                                                      children=children)
+            validated = validator.result
+            validated.good = [item for item in validated.good if item[0] not in in_pool]
+            validator.finish()  # the duplicates inside the file, and the errors in row order
+            result.rows_read, result.example_rows = validated.rows_read, validated.example_rows
+            if not validated.rows_read:
+                raise FileRefused(_("The file has no data rows besides the template's example row."))
+            result.errors, result.refused = validated.errors, len(validated.refused_rows)
+            if validated.errors and mode == ALL_OR_NOTHING:
+                raise _RolledBack()
+            kept = {row for row, _packed in validated.good}
+            late = [packed for row, packed in held if row in kept]
+            # The batches were written as they were judged; the progress shows the checking, then this.
+            report("writing", len(ids), len(ids) + len(late))
+            if late:
+                ids += await store.insert_workers(actor, late, note, children=children)
+                report("writing", len(ids), len(ids))
+            if children is not None:
+                await children.write()
+            result.worker_ids, result.imported = ids, len(ids)
+            if ids:
                 await store.record_import(actor, result.token, _summary(actor, result))
+    except _RolledBack:
+        result.worker_ids, result.imported = [], 0
     except Exception as exc:
         # Someone registered one of these people while the import ran: the unique index refused the whole write.
         if is_unique_violation(exc):
             raise FileRefused(_("Another user registered one of these workers while the import was running, so "
                                 "nothing was imported. Import the file again.")) from exc
         raise
-    result.finished_at = utcnow()
-    report("done", result.imported, result.rows_read)
-    return result
+    finally:
+        await batches.close()
 
 
-async def _check_pool(actor: Actor, validated: Validated) -> None:
-    """Rows whose identity number is already in the pool, by one set-based query."""
-    existing = await store.existing_numbers(list(validated.numbers.values()))
-    if not existing:
-        return
-    hits = {row for row, number in validated.numbers.items() if number in existing}
-    for row in sorted(hits):
-        number = validated.numbers[row]
-        validated.errors.append(RowError(row, validated.typed_ids.get(row, number), "id_number",
-                                         duplicate_message(actor, existing[number])))
-    validated.errors.sort(key=lambda e: e.row)
-    validated.good = [(row, cleaned) for row, cleaned in validated.good if row not in hits]
+def _pool_errors(actor: Actor, validated: Validated, numbers: dict[int, str],
+                 in_the_pool: dict[str, str]) -> list[RowError]:
+    """Errors for the rows whose identity number is already in the pool."""
+    return [RowError(row, validated.typed_ids.get(row, number), "id_number",
+                     duplicate_message(actor, in_the_pool[number]))
+            for row, number in sorted(numbers.items()) if number in in_the_pool]
 
 
 def _summary(actor: Actor, result: ImportResult) -> dict:

@@ -3,8 +3,9 @@
 - The identity numbers already in the pool: one SELECT for all of them (the numbers as one array / JSON text).
 - Workers: COPY (PostgreSQL) or one prepared INSERT run by executemany (SQLite) per chunk of 10,000 rows, on
   the connection of Piccolo's own transaction (Piccolo's Worker.insert(*rows) costs several times as much per row
-  in Python); then the chunk's new ids in one SELECT by identity number.
-- Skills and languages: the same, per chunk.
+  in Python). PostgreSQL: the chunk's keys are drawn from the table's sequence first and copied with the rows;
+  SQLite: the new keys are read back in one SELECT by identity number.
+- Skills and languages: the same, per chunk, or collected (Children) and written once at the end.
 - Audit: one row per worker ("created", with the masked number, the name, the county and the file), written by
   ONE INSERT … SELECT from the new worker rows, and one row for the import itself (who, which file, the counts).
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from operator import itemgetter
+from functools import cache
 from typing import Any
 
 from piccolo.columns import Date
@@ -81,25 +82,18 @@ async def _insert_many(table: str, columns: Sequence[str], rows: Sequence[tuple]
         await connection.executemany(_insert_sql(table, columns), rows)
 
 
-def _worker_columns() -> tuple[list[str], dict[str, Any]]:
-    """Every worker column but the key, with the table's default for any the import does not set."""
-    names, defaults = [], {}
-    for column in Worker._meta.columns:
-        if column._meta.primary_key:
-            continue
-        name = column._meta.db_column_name
-        default = column.get_default_value()
-        names.append(name)
-        defaults[name] = default.python() if hasattr(default, "python") else default
-    return names, defaults
-
-
 def _sqlite_text(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return convert_datetime_in(value)
     if isinstance(value, dt.date):
         return convert_date_in(value)
     return value
+
+
+# On PostgreSQL the numbers and ids are joined from unnest(array), not tested with "= ANY(array)": inside the
+# import's transaction the statistics still describe the table before the import, and a plan made for a small
+# table compares every row with every element of the array (seconds per 10,000-row batch, where a join costs
+# milliseconds whatever the plan).
 
 
 async def existing_numbers(numbers: Sequence[str]) -> dict[str, str]:
@@ -109,8 +103,8 @@ async def existing_numbers(numbers: Sequence[str]) -> dict[str, str]:
     if not unique:
         return {}
     if _is_postgres():
-        rows = await fetch('SELECT id_number, county_code FROM worker WHERE id_number = ANY($1::varchar[])',
-                           [unique])
+        rows = await fetch("SELECT w.id_number, w.county_code FROM unnest($1::varchar[]) AS n(id_number) "
+                           "JOIN worker w ON w.id_number = n.id_number", [unique])
     else:
         rows = await fetch("SELECT id_number, county_code FROM worker "
                            "WHERE id_number IN (SELECT value FROM json_each(?))", [json.dumps(unique)])
@@ -118,45 +112,94 @@ async def existing_numbers(numbers: Sequence[str]) -> dict[str, str]:
 
 
 async def _ids_by_number(numbers: Sequence[str]) -> dict[str, int]:
-    if _is_postgres():
-        rows = await fetch("SELECT id, id_number FROM worker WHERE id_number = ANY($1::varchar[])", [list(numbers)])
-    else:
-        rows = await fetch("SELECT id, id_number FROM worker WHERE id_number IN (SELECT value FROM json_each(?))",
-                           [json.dumps(list(numbers))])
+    """SQLite: the keys of the rows just inserted, by their identity numbers."""
+    rows = await fetch("SELECT id, id_number FROM worker WHERE id_number IN (SELECT value FROM json_each(?))",
+                       [json.dumps(list(numbers))])
     return {row["id_number"]: row["id"] for row in rows}
 
 
-async def insert_workers(actor: Actor, workers: Sequence[CleanWorker], note: str,
-                         progress: Callable[[int], None] | None = None) -> list[int]:
-    """Insert the workers, their skills and languages and their audit rows; return the new ids in row order."""
+# A judged worker travels from the judging process to the writer as plain tuples (Packed): 100,000
+# CleanWorkers, dataclasses holding dicts and dates, took about 2 s to pickle and 2 s to unpickle; the tuples
+# a fraction of that.
+MISSING = ...  # a worker column the form left out: the table's default goes there
+Packed = tuple  # (column values in _worker_columns() order, skill rows, language rows)
+
+
+@cache
+def _worker_columns() -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Every worker column but the key, with the table's default for any the import does not set."""
+    names, defaults = [], {}
+    for column in Worker._meta.columns:
+        if column._meta.primary_key:
+            continue
+        name = column._meta.db_column_name
+        default = column.get_default_value()
+        names.append(name)
+        defaults[name] = default.python() if hasattr(default, "python") else default
+    return tuple(names), defaults
+
+
+def pack(worker: CleanWorker) -> Packed:
+    values = worker.values
+    return (tuple([values.get(name, MISSING) for name in _worker_columns()[0]]),
+            tuple([(s["trade"], s["level"], s["certificate_no"]) for s in worker.skills]),
+            tuple([(lg["language"], lg["level"], lg["test_name"], lg["score"]) for lg in worker.languages]))
+
+
+def id_number_of(packed: Packed) -> str:
+    return packed[0][_worker_columns()[0].index("id_number")]
+
+
+async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str,
+                         progress: Callable[[int], None] | None = None, children: Children | None = None) -> list[int]:
+    """Insert the workers (pack()ed), their skills and languages and their audit rows; return the new ids in row
+    order.
+
+    children: where to collect the skills and languages, for the caller to write later; by default they are
+    written here, chunk by chunk.
+    """
     names, defaults = _worker_columns()
     now = utcnow()
     fixed = {**defaults, "created_at": now, "updated_at": now, "created_by": actor.id or None, "version": 1}
-    pick = itemgetter(*names)
-    row = pick
+    dates: list[int] = []
     if not _is_postgres():
         # Dates as the text Piccolo's sqlite3 adapters would make of them, but converted here: the adapters are
         # a Python call per value from C, which costs more than the rest of the insert. The timestamps are the
         # same for every row, so they are converted once.
         fixed = {name: _sqlite_text(value) for name, value in fixed.items()}
         dates = [i for i, name in enumerate(names) if isinstance(Worker._meta.get_column_by_name(name), Date)]
+    fallback = tuple(fixed[name] for name in names)
 
-        def row(values: dict) -> tuple:
-            picked = list(pick(values))
-            for i in dates:
-                if picked[i] is not None:
-                    picked[i] = convert_date_in(picked[i])
-            return tuple(picked)
+    def row(packed: Packed) -> tuple:
+        picked = [f if v is MISSING else v for v, f in zip(packed[0], fallback)]
+        for i in dates:
+            if picked[i] is not None:
+                picked[i] = convert_date_in(picked[i])
+        return tuple(picked)
 
     ids: list[int] = []
     for start in range(0, len(workers), CHUNK_ROWS):
         chunk = workers[start:start + CHUNK_ROWS]
-        await _insert_many("worker", names, [row({**fixed, **worker.values}) for worker in chunk])
-        # The keys the database gave, read back by the unique identity number (COPY and executemany return none).
-        by_number = await _ids_by_number([worker.values["id_number"] for worker in chunk])
-        chunk_ids = [by_number[worker.values["id_number"]] for worker in chunk]
+        if _is_postgres():
+            # The keys drawn from the table's sequence first, in one statement, and copied with the rows.
+            drawn = await fetch("SELECT nextval(pg_get_serial_sequence('worker', 'id')) AS id "
+                                "FROM generate_series(1, $1)", [len(chunk)])
+            chunk_ids = sorted(r["id"] for r in drawn)
+            await _insert_many("worker", ["id", *names],
+                               [(key, *row(worker)) for key, worker in zip(chunk_ids, chunk)])
+        else:
+            await _insert_many("worker", names, [row(worker) for worker in chunk])
+            # The keys SQLite gave, read back by the unique identity number (executemany returns none).
+            numbers = [id_number_of(worker) for worker in chunk]
+            by_number = await _ids_by_number(numbers)
+            chunk_ids = [by_number[number] for number in numbers]
         ids.extend(chunk_ids)
-        await _children(chunk, chunk_ids)
+        if children is not None:
+            children.add(chunk, chunk_ids)
+        else:
+            now_written = Children()
+            now_written.add(chunk, chunk_ids)
+            await now_written.write()
         if progress:
             progress(len(ids))
     if ids:
@@ -164,14 +207,31 @@ async def insert_workers(actor: Actor, workers: Sequence[CleanWorker], note: str
     return ids
 
 
-async def _children(chunk: Sequence[CleanWorker], ids: Sequence[int]) -> None:
-    skills = [(worker_id, s["trade"], s["level"], s["certificate_no"])
-              for worker, worker_id in zip(chunk, ids) for s in worker.skills]
-    languages = [(worker_id, lg["language"], lg["level"], lg["test_name"], lg["score"])
-                 for worker, worker_id in zip(chunk, ids) for lg in worker.languages]
-    await _insert_many(WorkerSkill._meta.tablename, ("worker", "trade", "level", "certificate_no"), skills)
-    await _insert_many(WorkerLanguage._meta.tablename, ("worker", "language", "level", "test_name", "score"),
-                       languages)
+def children_at_the_end() -> bool:
+    """PostgreSQL: a batched import collects the skills and languages and writes them once (see Children).
+    SQLite: they are written with each batch, while the next batch is judged in the other process."""
+    return _is_postgres()
+
+
+class Children:
+    """The skills and languages of inserted workers, as rows for their two tables. An import made of batches
+    collects them and writes each table once at the end: on PostgreSQL every COPY call also asks the server for
+    the table's columns, which cost more than the rows of a batch."""
+
+    def __init__(self) -> None:
+        self.skills: list[tuple] = []
+        self.languages: list[tuple] = []
+
+    def add(self, workers: Sequence[Packed], ids: Sequence[int]) -> None:
+        for (_values, skills, languages), worker_id in zip(workers, ids):
+            self.skills.extend((worker_id, *skill) for skill in skills)
+            self.languages.extend((worker_id, *language) for language in languages)
+
+    async def write(self) -> None:
+        await _insert_many(WorkerSkill._meta.tablename, ("worker", "trade", "level", "certificate_no"), self.skills)
+        await _insert_many(WorkerLanguage._meta.tablename, ("worker", "language", "level", "test_name", "score"),
+                           self.languages)
+        self.skills, self.languages = [], []
 
 
 async def _audit_rows(actor: Actor, ids: Sequence[int], at: dt.datetime, note: str) -> None:
@@ -188,7 +248,7 @@ async def _audit_rows(actor: Actor, ids: Sequence[int], at: dt.datetime, note: s
                    "'note', json_build_array(NULL, $4::text))::text")
         sql = ("INSERT INTO audit_log (at, actor_id, actor_name, entity, entity_id, action, changes, client_address) "
                f"SELECT $1, $2, $3, 'worker', CAST(w.id AS VARCHAR), 'created', {changes}, $5 "
-               "FROM worker w WHERE w.id = ANY($6::integer[]) ORDER BY w.id")
+               "FROM unnest($6::integer[]) AS n(id) JOIN worker w ON w.id = n.id ORDER BY w.id")
         await execute(sql, [at, actor_id, actor.username, note, address, list(ids)])
         return
     changes = (f"json_object('id_number', json_array(NULL, {masked}), 'name', json_array(NULL, w.name), "

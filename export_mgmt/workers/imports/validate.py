@@ -20,7 +20,7 @@ from typing import Any
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.i18n import _, ngettext
-from export_mgmt.idnumber import IdNumberError, parse
+from export_mgmt.idnumber import IdNumberError, canonical, parse
 from export_mgmt.regions import resolve_current
 from export_mgmt.workers.imports.columns import (
     BY_KEY,
@@ -59,7 +59,7 @@ class RowError:
 class Validated:
     rows_read: int = 0
     example_rows: int = 0
-    good: list[tuple[int, CleanWorker]] = field(default_factory=list)
+    good: list[tuple[int, Any]] = field(default_factory=list)  # a CleanWorker, or store.Packed from judging
     errors: list[RowError] = field(default_factory=list)
     numbers: dict[int, str] = field(default_factory=dict)  # row -> the well-formed identity number it carries
     typed_ids: dict[int, str] = field(default_factory=dict)  # row -> the identity cell as typed
@@ -234,61 +234,127 @@ def validate_rows(sheet: ParsedSheet, actor: Actor, today: dt.date, progress: Pr
     default_county: the county an administrator chose for rows whose County cell is empty.
     """
     with cyclic_gc_paused():
-        return _validate_rows(sheet, actor, today, progress, default_county)
+        validator = RowValidator(sheet, actor, today, progress, default_county)
+        validator.run(sheet.rows)
+        return validator.finish()
 
 
-def _validate_rows(sheet: ParsedSheet, actor: Actor, today: dt.date, progress: Progress | None,
-                   default_county: str) -> Validated:
-    reader = RowReader(sheet, actor, default_county)
-    result = Validated()
-    allowed: dict[str, str] = {}
-    by_number: dict[str, list[int]] = {}
-    order = {c.key: i for i, c in enumerate(COLUMNS)}
-    total = len(sheet.rows)
-    for done, (row, cells) in enumerate(sheet.rows, start=1):
-        if progress and done % PROGRESS_EVERY == 0:
-            progress("validating", done, total)
-        values, problems = reader.texts(cells)
-        typed_id = values.get("id_number", "")
-        if _is_example(typed_id):
-            result.example_rows += 1
-            continue
-        result.rows_read += 1
-        data, unknown = reader.worker(values, problems)
-        cleaned, errors = clean(data, actor, today)
+class RowValidator:
+    """Judges a sheet's rows: run() takes them (a batch at a time, in order, from one thread at a time), or
+    merge() takes in batches judged by other validators; finish() then settles the duplicates inside the file,
+    which only the whole file can show.
+    """
+
+    def __init__(self, sheet: ParsedSheet, actor: Actor, today: dt.date, progress: Progress | None = None,
+                 default_county: str = ""):
+        self.reader = RowReader(sheet, actor, default_county)
+        self.actor, self.today, self.progress = actor, today, progress
+        self.total = len(sheet.rows)
+        self.done = 0
+        self.result = Validated()
+        self.allowed: dict[str, str] = {}  # column -> its allowed values, worded once
+        self.by_number: dict[str, list[int]] = {}
+        self.order = {c.key: i for i, c in enumerate(COLUMNS)}
+
+    def run(self, rows: list[tuple[int, list[Any]]]) -> list[tuple[int, CleanWorker]]:
+        """Judge these rows; returns those without errors (also added to result.good)."""
+        result, reader, progress = self.result, self.reader, self.progress
+        good: list[tuple[int, CleanWorker]] = []
+        for row, cells in rows:
+            self.done += 1
+            if progress and self.done % PROGRESS_EVERY == 0:
+                progress("validating", self.done, self.total)
+            values, problems = reader.texts(cells)
+            typed_id = values.get("id_number", "")
+            if _is_example(typed_id):
+                result.example_rows += 1
+                continue
+            result.rows_read += 1
+            data, unknown = reader.worker(values, problems)
+            cleaned, errors = clean(data, self.actor, self.today)
+            found = self._messages(errors, unknown)
+            found.update(problems)  # a cell that could not be read faithfully says so, whatever clean() made of it
+            result.typed_ids[row] = typed_id
+            if cleaned is not None and not found:
+                number = cleaned.values["id_number"]
+                good.append((row, cleaned))
+            else:
+                number = None
+                if "id_number" not in found:
+                    try:
+                        number = parse(data.id_number, today=self.today).number
+                    except IdNumberError:
+                        number = None
+                for column in sorted(found, key=lambda c: self.order.get(c, -1)):
+                    result.errors.append(RowError(row, typed_id, column, found[column]))
+            if number:
+                result.numbers[row] = number
+                self.by_number.setdefault(number, []).append(row)
+        if progress and self.done == self.total:
+            progress("validating", self.total, self.total)
+        result.good.extend(good)
+        return good
+
+    def merge(self, part: Validated) -> None:
+        """Take in a batch judged elsewhere (judging.judge), as if run() had judged it here."""
+        result = self.result
+        result.rows_read += part.rows_read
+        result.example_rows += part.example_rows
+        result.good.extend(part.good)
+        result.errors.extend(part.errors)
+        result.typed_ids.update(part.typed_ids)
+        result.numbers.update(part.numbers)
+        for row, number in part.numbers.items():
+            self.by_number.setdefault(number, []).append(row)
+
+    def _messages(self, errors: dict[str, str], unknown: set[str]) -> dict[str, str]:
+        """clean()'s messages by column; a coded column whose text named nothing also lists what it allows."""
         found: dict[str, str] = {}
         for key, message in errors.items():
             column = ERROR_KEYS.get(key, key)
             if column not in BY_KEY:
                 column = ""
             if column in unknown:
-                text = allowed.get(column)
+                text = self.allowed.get(column)
                 if text is None:
-                    text = allowed[column] = allowed_values(BY_KEY[column])
+                    text = self.allowed[column] = allowed_values(BY_KEY[column])
                 message = f"{message} {_('Allowed values: %(values)s', values=text)}"
             found.setdefault(column, message)
-        found.update(problems)  # a cell that could not be read faithfully says so, whatever clean() made of it
-        result.typed_ids[row] = typed_id
-        if cleaned is not None and not found:
-            number = cleaned.values["id_number"]
-            result.good.append((row, cleaned))
-        else:
-            cleaned = None
-            number = None
-            if "id_number" not in found:
-                try:
-                    number = parse(data.id_number, today=today).number
-                except IdNumberError:
-                    number = None
-            for column in sorted(found, key=lambda c: order.get(c, -1)):
-                result.errors.append(RowError(row, typed_id, column, found[column]))
-        if number:
-            result.numbers[row] = number
-            by_number.setdefault(number, []).append(row)
-    if progress:
-        progress("validating", total, total)
-    _file_duplicates(result, by_number)
-    return result
+        return found
+
+    def finish(self) -> Validated:
+        """The duplicates inside the file refused; the result."""
+        _file_duplicates(self.result, self.by_number)
+        return self.result
+
+
+def file_numbers(sheet: ParsedSheet) -> dict[int, str]:
+    """Row -> its identity cell folded as parse() folds it (idnumber.canonical), before any row is judged: a
+    cheap first look at the numbers the file carries. Equal to the row's number whenever that is valid."""
+    index = next((i for i, key in sheet.columns.items() if key == "id_number"), None)
+    if index is None:
+        return {}
+    found: dict[int, str] = {}
+    for row, cells in sheet.rows:
+        value = cells[index] if index < len(cells) else None
+        if value is None or value == "":
+            continue
+        key = canonical(value.strip() if value.__class__ is str else cell_text(value, BY_KEY["id_number"])[0])
+        if key:
+            found[row] = key
+    return found
+
+
+def repeated_numbers(numbers: dict[int, str]) -> set[int]:
+    """The rows of file_numbers() whose number stands on another row too: those the duplicates inside the file
+    may refuse (a superset: RowValidator.finish() decides, counting only numbers that are valid)."""
+    first: dict[str, int] = {}
+    repeated: set[int] = set()
+    for row, key in numbers.items():
+        seen = first.setdefault(key, row)
+        if seen != row:
+            repeated.update((seen, row))
+    return repeated
 
 
 def _file_duplicates(result: Validated, by_number: dict[str, list[int]]) -> None:

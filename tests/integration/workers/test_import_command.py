@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from export_mgmt.i18n import set_locale
 from export_mgmt.workers.imports import service, store
 from export_mgmt.workers.imports.checks import FileRefused
 from export_mgmt.workers.imports.command import EXIT_OK, EXIT_REFUSED, EXIT_ROW_ERRORS, command_actor, execute
@@ -82,6 +83,7 @@ def test_the_installed_command_runs_end_to_end(tmp_path):
 async def test_a_number_registered_during_the_import_refuses_the_whole_write(monkeypatch):
     """Another clerk registers a person after the pool was checked (here: the check is made to miss her): the
     unique index refuses the insert, and the whole import is rolled back with a message, not a crash."""
+    set_locale("en")
     late = number(seq=65)
     await add_worker("抢先", late, LIAOZHONG)
 

@@ -1,0 +1,129 @@
+"""The import writes each batch of rows as it is judged, while the next ones are judged (in a thread, or in the
+process pool for a large file): with batches of two rows, the result and the error report are those of a
+one-batch import, and all-or-nothing still writes nothing when a late row is bad (the batches written before it
+are rolled back)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from export_mgmt.audit.tables import AuditLog
+from export_mgmt.i18n import set_locale
+from export_mgmt.workers.imports import judging, service
+from export_mgmt.workers.imports.command import command_actor
+from export_mgmt.workers.imports.reader import read_workbook
+from export_mgmt.workers.imports.validate import file_numbers, repeated_numbers
+from tests.integration.workers.helpers import LIAOZHONG, count_all, fifteen_digit, number, worker_rows
+from tests.integration.workers.import_helpers import workbook
+from tests.integration.workers.test_import_rows import _check_report, _set_up_pool, mixed_rows
+
+
+@pytest.fixture(autouse=True, params=["thread", "processes"])
+def small_batches(request, monkeypatch):
+    """Batches of two rows, judged in a thread or (as a large file is) in the process pool."""
+    set_locale("en")
+    monkeypatch.setattr(service, "BATCH_ROWS", 2)
+    monkeypatch.setattr(judging, "PROCESS_MIN_ROWS", 0 if request.param == "processes" else 10**9)
+    return request.param
+
+
+def report(result: service.ImportResult) -> list[tuple[int, str, str, str]]:
+    return [(e.row, e.id_number, service.column_label(e.column), e.message) for e in result.errors]
+
+
+def plain(seq: int, name: str = "") -> list[object]:
+    return [number(seq=seq), name or f"工人{seq}", "", "", "", "", "", None]
+
+
+async def imported_numbers() -> set[str]:
+    return {w["id_number"] for w in await worker_rows(county_code=LIAOZHONG)}
+
+
+async def test_valid_rows_in_batches_give_the_same_result_as_in_one(small_batches):
+    rows, numbers = mixed_rows()
+    await _set_up_pool(numbers)
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert (result.rows_read, result.imported, result.refused) == (10, 3, 7)
+    _check_report(report(result))
+    assert await imported_numbers() == set(numbers["good"])
+    assert await count_all() == (4, 2, 1)
+    assert await AuditLog.count().where((AuditLog.entity == "worker") & (AuditLog.action == "created")) == 3
+    assert sorted(result.worker_ids) == result.worker_ids and len(result.worker_ids) == 3
+
+
+async def test_all_or_nothing_rolls_back_batches_written_before_a_late_bad_row(small_batches):
+    rows = [plain(s) for s in range(41, 48)] + [[number(seq=48), "", "", "", "", "", "", None]]  # row 9: no name
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows),
+                                           service.ALL_OR_NOTHING)
+    assert (result.rows_read, result.imported, result.refused, result.held_back) == (8, 0, 1, 7)
+    assert [(e.row, e.column) for e in result.errors] == [(9, "name")]
+    assert await count_all() == (0, 0, 0)
+    assert await AuditLog.count() == 0
+
+
+async def test_a_number_repeated_in_a_later_batch_refuses_both_rows(small_batches):
+    first = number(seq=51)
+    rows = [plain(51), plain(52), plain(53), plain(54), [fifteen_digit(first), "又一个", "", "", "", "", "", None],
+            plain(55)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "id_number"), (6, "id_number")]
+    assert "also on row 6" in result.errors[0].message
+    assert (result.imported, result.refused) == (4, 2)
+    assert await imported_numbers() == {number(seq=s) for s in (52, 53, 54, 55)}
+
+
+async def test_progress_is_reported_through_every_batch(small_batches):
+    heard: list[tuple[str, int, int]] = []
+    rows = [plain(s) for s in range(61, 66)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS,
+                                           progress=lambda *args: heard.append(args))
+    assert result.imported == 5
+    phases = [phase for phase, _done, _total in heard]
+    assert phases[:2] == ["checking", "reading"] and phases[-1] == "done"
+    assert ("validating", 5, 5) in heard and ("writing", 5, 5) in heard
+    assert phases.index("writing") > max(i for i, p in enumerate(phases) if p == "validating")
+
+
+def test_repeated_numbers_groups_the_forms_parse_would_treat_as_one():
+    eighteen = number(seq=71)
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number(seq=72))
+    rows = [[eighteen, "a"], [fifteen_digit(eighteen), "b"], [number(seq=72), "c"], [full_width, "d"],
+            [number(seq=73), "e"], ["", "f"], ["", "g"]]
+    sheet = read_workbook(workbook(rows, ["Identity number", "Name"]), 100)
+    numbers = file_numbers(sheet)
+    assert numbers[3] == eighteen and numbers[5] == number(seq=72) and 7 not in numbers
+    assert repeated_numbers(numbers) == {2, 3, 4, 5}
+
+
+def _die(batch):  # in a pool process: as if it were killed
+    os._exit(1)
+
+
+async def test_a_pool_process_that_dies_leaves_the_batches_to_a_thread(small_batches, monkeypatch):
+    if small_batches != "processes":
+        pytest.skip("the process pool only")
+    monkeypatch.setattr(judging.Judging, "_submit", lambda self, batch: self.executor.submit(_die, batch))
+    rows = [plain(s) for s in range(81, 86)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert (result.imported, result.errors) == (5, [])
+    assert await count_all() == (5, 0, 0)
+    assert judging._pool is None  # the broken pool was dropped; the next large import starts a new one
+
+
+async def test_a_large_file_is_judged_in_the_process_pool(small_batches, monkeypatch):
+    if small_batches != "processes":
+        pytest.skip("the process pool only")
+    submitted: list[int] = []
+    original = judging.Judging._submit
+
+    def recorded(self, batch):
+        submitted.append(len(batch.rows))
+        return original(self, batch)
+
+    monkeypatch.setattr(judging.Judging, "_submit", recorded)
+    rows = [plain(s) for s in range(91, 94)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert result.imported == 3 and submitted == [2, 1]
+    assert judging.pool().submit(os.getpid).result() != os.getpid()  # the batches went to another process
