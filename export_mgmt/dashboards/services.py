@@ -28,7 +28,7 @@ from export_mgmt.dashboards import queries
 from export_mgmt.dashboards.queries import Scope
 from export_mgmt.errors import AccessDenied
 from export_mgmt.followups.compliance import percent
-from export_mgmt.i18n import N_, _, format_number, get_locale
+from export_mgmt.i18n import N_, _, format_number, get_locale, pgettext
 from export_mgmt.money import to_major
 from export_mgmt.placements.programmes import COUNTRIES
 from export_mgmt.ratings import services as ratings
@@ -358,7 +358,8 @@ def _whole_yuan(value: float | Decimal | int) -> str:
 
 def _league(cards: list[ratings.Scorecard], own: bool) -> Figure:
     title = _("Agency rating") if own else _("Agency league table")
-    headers = [_("Rank"), _("Agency"), _("Grade"), _("Score"), _("Placements"), _("Complaints per 100 placements"),
+    score = pgettext("agency rating", "Score")
+    headers = [_("Rank"), _("Agency"), _("Grade"), score, _("Placements"), _("Complaints per 100 placements"),
                _("Arrears recovered"), _("Follow-ups on time"), _("Flagged fees per 100 placements"), _("Sanctions")]
     rows = [[c.rank, c.agency_name, f"{c.grade.code} · {_(c.grade.label)}" if c.grade else _("Not rated"),
              c.score, c.placements, c.complaints_per_100,
@@ -372,7 +373,7 @@ def _league(cards: list[ratings.Scorecard], own: bool) -> Figure:
             "chart-league", _("The best rated agencies"),
             [charts.BarRow(c.agency_name, {"score": float(c.score or 0)},
                            text=f"{format_number(c.score)} · {_(c.grade.label) if c.grade else ''}") for c in rated],
-            charts.series([("score", _("Score"))]), scale=100, ticks=[(v, format_number(v)) for v in (0, 50, 100)],
+            charts.series([("score", score)]), scale=100, ticks=[(v, format_number(v)) for v in (0, 50, 100)],
             label_width=190, value_width=200)
     return Figure("league", title, headers, rows, kinds, chart, note=_(
         "Scores out of 100 on the city's rating scale; agencies with too few placements are not rated."))

@@ -22,8 +22,9 @@ score), then times, each on an empty pool:
 
 Runs alternate (scenario first in odd repeats, baseline first in even ones); the tables are emptied before every
 run and the report gives medians. The CPU columns count this process only: the judging process's CPU is not
-in the scenario's, and the first scenario run includes starting that process. Both sides must leave the same rows (count and an order-independent digest of
-the workers, skills and languages), or the benchmark stops with an error.
+in the scenario's, and the first scenario run includes starting that process. Both sides must leave the same
+rows (count and an order-independent digest of the workers, skills and languages), or the benchmark stops with
+an error.
 
 Not a pytest module (its name does not start with test_). It imports export_mgmt only after it has set
 DATABASE_URL, DATA_DIR, SECRET_KEY and PICCOLO_CONF.
