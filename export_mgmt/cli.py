@@ -1,4 +1,4 @@
-"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler, import-workers."""
+"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler, import-workers, bench."""
 
 from __future__ import annotations
 
@@ -93,6 +93,14 @@ def cmd_import_workers(args: argparse.Namespace) -> None:
         sys.exit(codes[0])
 
 
+def cmd_bench(args: argparse.Namespace) -> None:
+    from export_mgmt.bench.command import run
+
+    status = run(args)
+    if status:
+        sys.exit(status)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="export-mgmt", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--report", help="write the per-row error report to this .xlsx file")
     imports.add_argument("--locale", choices=("zh_CN", "en"), help="language of the messages (default zh_CN)")
     imports.set_defaults(func=cmd_import_workers)
+    from export_mgmt.bench.command import add_arguments as bench_arguments
+
+    bench = sub.add_parser("bench", help="run the benchmarks (each scenario against its raw-driver baseline) and "
+                                         "print one table; --scale full for the scale the targets are set for")
+    bench_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

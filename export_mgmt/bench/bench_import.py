@@ -1,7 +1,7 @@
 """Benchmark: the Excel import of a generated 100,000-row workbook into an empty pool, against calamine + raw driver.
 
-    .venv/bin/python -m tests.bench.bench_import --rows 100000 --engine postgres
-    .venv/bin/python -m tests.bench.bench_import --rows 100000 --engine sqlite --repeat 3
+    .venv/bin/python -m export_mgmt.bench.bench_import --rows 100000 --engine postgres
+    .venv/bin/python -m export_mgmt.bench.bench_import --rows 100000 --engine sqlite --repeat 3
 
 It builds its own database (PostgreSQL: a new database export_mgmt_bench_<pid> beside the server's, dropped at the
 end; SQLite: a file in a temporary directory, removed at the end), migrates it, writes an .xlsx of N valid workers
@@ -26,7 +26,7 @@ in the scenario's, and the first scenario run includes starting that process. Bo
 rows (count and an order-independent digest of the workers, skills and languages), or the benchmark stops with
 an error.
 
-Not a pytest module (its name does not start with test_). It imports export_mgmt only after it has set
+It imports the rest of export_mgmt only after it has set
 DATABASE_URL, DATA_DIR, SECRET_KEY and PICCOLO_CONF.
 """
 
@@ -47,7 +47,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from tests.bench.bench_followups import Clock, PostgresBench, Progress, SqliteBench, machine_facts
+from export_mgmt.bench.bench_followups import Clock, PostgresBench, Progress, SqliteBench, machine_facts
 
 COUNTIES = ("210111", "210112", "210113", "210114", "210115", "210123", "210124", "210181")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何林高罗"
@@ -337,7 +337,8 @@ async def main_async(args) -> int:
 
 
 def parse_args(argv: list[str] | None = None):
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_import", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m export_mgmt.bench.bench_import",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--rows", type=int, default=100_000, help="data rows in the workbook (100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side; the median is reported (3)")

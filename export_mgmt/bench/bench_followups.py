@@ -1,7 +1,7 @@
 """Benchmark: the nightly follow-up sweep, generate_due(on), over N active placements, against raw SQL.
 
-    .venv/bin/python -m tests.bench.bench_followups --placements 1000000 --engine postgres
-    .venv/bin/python -m tests.bench.bench_followups --placements 1000000 --engine sqlite --repeat 3
+    .venv/bin/python -m export_mgmt.bench.bench_followups --placements 1000000 --engine postgres
+    .venv/bin/python -m export_mgmt.bench.bench_followups --placements 1000000 --engine sqlite --repeat 3
 
 It builds its own database (PostgreSQL: a new database export_mgmt_bench_<pid> on the server, dropped at the end;
 SQLite: a file in a temporary directory, removed at the end), migrates it, loads one agency, a few thousand
@@ -23,7 +23,7 @@ due_date, overdue_after) rows, compared by count and an order-independent checks
 benchmark stops with an error. The data are a function of the row number, so the checksum is the same on both
 engines for the same --placements and --on.
 
-Not a pytest module (its name does not start with test_). It imports export_mgmt only after it has set
+It imports the rest of export_mgmt only after it has set
 DATABASE_URL, DATA_DIR, SECRET_KEY and PICCOLO_CONF.
 """
 
@@ -762,7 +762,8 @@ async def main_async(args) -> int:
 
 
 def parse_args(argv: list[str] | None = None):
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_followups", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m export_mgmt.bench.bench_followups",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--placements", type=int, default=1_000_000, help="active placements to load (1,000,000)")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="workers they belong to (5,000)")

@@ -1,14 +1,14 @@
 """Benchmark: the city dashboard for a year, on N workers, against the raw SQL aggregates it needs.
 
-    .venv/bin/python -m tests.bench.bench_dashboard --engine both --workers 1000000
-    .venv/bin/python -m tests.bench.bench_dashboard --engine sqlite --workers 2000 --repeat 3
+    .venv/bin/python -m export_mgmt.bench.bench_dashboard --engine both --workers 1000000
+    .venv/bin/python -m export_mgmt.bench.bench_dashboard --engine sqlite --workers 2000 --repeat 3
 
 It builds its own database (PostgreSQL: a new database beside the server's; SQLite: a file in a temporary
 directory), migrates it with export_mgmt.schema.migrate(), and loads with set-based statements (INSERT … SELECT
 from generate_series / a recursive CTE, executemany for the few reference rows):
 
 - N workers over Shenyang's 13 counties; 40 agencies; 200 employers;
-- 30 % of N placements (tests.bench.bench_followups.placement_insert, its departures squeezed into the
+- 30 % of N placements (export_mgmt.bench.bench_followups.placement_insert, its departures squeezed into the
   benchmark year and the year before), then set to a mix of statuses: most working, some only reported, some
   departed, completed or returned; their placement_event rows ('reported', then 'departed' and/or 'working',
   then 'completed'/'returned');
@@ -30,7 +30,7 @@ times, alternately, after one warm-up of each:
   fetching every row. The replay must return the same number of rows for every statement.
 
 --keep reuses (and keeps) a generated database of the same size: /tmp/export-mgmt-bench-dashboard/ on SQLite,
-export_mgmt_bench_dashboard_<N> on PostgreSQL. Not a pytest module (its name does not start with test_).
+export_mgmt_bench_dashboard_<N> on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from tests.bench.bench_followups import (
+from export_mgmt.bench.bench_followups import (
     DEFAULT_SERVER_URL,
     Clock,
     PostgresBench,
@@ -601,7 +601,8 @@ def report(result: dict[str, Any], args) -> str:
 
 
 def parse_args(argv: list[str] | None = None):
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_dashboard", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m export_mgmt.bench.bench_dashboard",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--workers", type=int, default=1_000_000,
                         help="workers (1,000,000); placements are 30 %% of it, complaints 5 %%")
@@ -630,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for engine in engines:
             with tempfile.NamedTemporaryFile(suffix=".json") as out:
-                child = [sys.executable, "-m", "tests.bench.bench_dashboard", "--engine", engine,
+                child = [sys.executable, "-m", "export_mgmt.bench.bench_dashboard", "--engine", engine,
                          "--workers", str(args.workers), "--repeat", str(args.repeat), "--server-url",
                          args.server_url, "--json", out.name, *(["--keep"] if args.keep else [])]
                 if subprocess.call(child) != 0:
