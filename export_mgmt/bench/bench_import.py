@@ -260,6 +260,86 @@ async def measure(bench, data: bytes, repeat: int) -> tuple[list[dict[str, Any]]
     return runs, reference
 
 
+# ---- peak memory -------------------------------------------------------------------------------------------
+# Each side in a fresh process of its own, so that its peak resident set is its own: the import as the command
+# line runs it (its judging processes' peaks added to its own), against python-calamine alone reading the file.
+
+def peak_kib() -> int:
+    """This process's peak resident set (VmHWM), in KiB. Not getrusage's ru_maxrss: Linux carries that over
+    from the parent's size at fork across exec, so a fresh process would report the benchmark's own size."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def _pool_peak_kib() -> int:
+    """The judging processes' peaks, if a pool was started: asked of each process before it is stopped."""
+    from export_mgmt.workers.imports import judging
+
+    if judging._pool is None:
+        return 0
+    asked = [judging._pool.submit(_pid_and_peak) for _ in range(4 * judging._workers())]
+    return sum(dict(f.result() for f in asked).values())
+
+
+def _pid_and_peak() -> tuple[int, int]:
+    return os.getpid(), peak_kib()
+
+
+def probe_calamine(path: str) -> dict[str, int]:
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    return {"rows": len(rows) - 1, "peak kib": peak_kib()}
+
+
+async def probe_import(path: str) -> dict[str, int]:
+    from export_mgmt import db
+    from export_mgmt.accounts.actor import Actor
+    from export_mgmt.workers.imports import judging
+    from export_mgmt.workers.imports.service import VALID_ROWS, import_workbook
+
+    await db.start()
+    try:
+        admin = Actor(id=1, username="bench", display_name="bench", role="admin", county_code=None)
+        result = await import_workbook(admin, "bench.xlsx", Path(path).read_bytes(), VALID_ROWS)
+        pool_kib = _pool_peak_kib()
+    finally:
+        await db.stop()
+        judging.shutdown()
+    return {"rows": result.imported, "peak kib": peak_kib() + pool_kib, "judging kib": pool_kib}
+
+
+async def measure_memory(bench, data: bytes) -> dict[str, Any]:
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.xlsx"
+        path.write_bytes(data)
+        found = {}
+        for side in ("baseline", "scenario"):
+            if isinstance(bench, SqliteSide):
+                bench.empty()
+            else:
+                await bench.empty_async()
+            with Progress(f"peak memory: {side}") as step:
+                out = subprocess.run([sys.executable, "-m", "export_mgmt.bench.bench_import", "--memory-probe",
+                                      "calamine" if side == "baseline" else "import", "--file", str(path)],
+                                     capture_output=True, text=True, env=os.environ.copy())
+                if out.returncode != 0:
+                    raise SystemExit(f"the {side} memory probe failed:\n{out.stderr[-2000:]}")
+                found[side] = json.loads(out.stdout.strip().splitlines()[-1])
+                step.note = f"{found[side]['peak kib'] / 1024:.0f} MiB"
+    if found["scenario"]["rows"] != found["baseline"]["rows"]:
+        raise SystemExit(f"the memory probes saw different rows: {found}")
+    scenario, baseline = found["scenario"]["peak kib"], found["baseline"]["peak kib"]
+    return {"scenario kib": scenario, "baseline kib": baseline, "ratio": scenario / baseline,
+            "judging kib": found["scenario"]["judging kib"]}
+
+
 def _median(values: list) -> float | None:
     return None if not values or any(v is None for v in values) else statistics.median(values)
 
@@ -318,6 +398,7 @@ async def main_async(args) -> int:
                 data = build_workbook(args.rows)
             generate_seconds = time.perf_counter() - started
             runs, reference = await measure(bench, data, args.repeat)
+            memory = await measure_memory(bench, data)
             machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
             facts = await bench.facts() if isinstance(bench, PostgresSide) else {
                 "engine version": "SQLite " + sqlite3.sqlite_version,
@@ -328,6 +409,10 @@ async def main_async(args) -> int:
     finally:
         await bench.drop()
     text, summary = report(args, machine, facts, runs, reference, len(data), generate_seconds)
+    summary["memory"] = memory
+    text += (f"\npeak memory: import {memory['scenario kib'] / 1024:.0f} MiB (of which its judging processes "
+             f"{memory['judging kib'] / 1024:.0f} MiB), "
+             f"python-calamine alone {memory['baseline kib'] / 1024:.0f} MiB, ratio {memory['ratio']:.2f}")
     print(text)
     if args.json:
         Path(args.json).write_text(json.dumps({
@@ -346,6 +431,8 @@ def parse_args(argv: list[str] | None = None):
                         help="PostgreSQL server; the benchmark creates and drops its own database beside this one")
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--keep", action="store_true", help="SQLite: keep the database file")
+    parser.add_argument("--memory-probe", choices=("import", "calamine"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 1 <= args.rows <= 100_000 or args.repeat < 1:
         parser.error("--rows must be 1 to 100,000 (the import's limit) and --repeat at least 1")
@@ -353,7 +440,13 @@ def parse_args(argv: list[str] | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    return asyncio.run(main_async(parse_args(argv)))
+    args = parse_args(argv)
+    if args.memory_probe:  # one side of the memory measurement, in this fresh process (see measure_memory)
+        found = (probe_calamine(args.file) if args.memory_probe == "calamine"
+                 else asyncio.run(probe_import(args.file)))
+        print(json.dumps(found))
+        return 0
+    return asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

@@ -31,16 +31,17 @@ DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 class Result:
     scenario: str
     engine: str
-    value: float  # seconds
-    baseline: float  # seconds
+    value: float
+    baseline: float
     ratio: float
     target: float  # the ratio must be at most this
     met: bool
+    unit: str = "s"  # of value and baseline: seconds, or MiB for memory
 
 
-def _result(scenario: str, engine: str, value: float, baseline: float, target: float) -> Result:
+def _result(scenario: str, engine: str, value: float, baseline: float, target: float, unit: str = "s") -> Result:
     ratio = value / baseline if baseline else float("inf")
-    return Result(scenario, engine, value, baseline, ratio, target, ratio <= target)
+    return Result(scenario, engine, value, baseline, ratio, target, ratio <= target, unit)
 
 
 def _followups(engine: str, data: dict[str, Any]) -> list[Result]:
@@ -54,8 +55,11 @@ def _followups(engine: str, data: dict[str, Any]) -> list[Result]:
 
 def _import(engine: str, data: dict[str, Any]) -> list[Result]:
     summary = data["summary"]
+    memory = summary["memory"]
     return [_result("import of an .xlsx (vs calamine + raw insert)", engine, summary["scenario s"],
-                    summary["baseline s"], 2.0)]
+                    summary["baseline s"], 2.0),
+            _result("import peak memory (vs calamine reading the file)", engine, memory["scenario kib"] / 1024,
+                    memory["baseline kib"] / 1024, 2.0, unit="MiB")]
 
 
 def _dashboard(engine: str, data: dict[str, Any]) -> list[Result]:
@@ -87,11 +91,12 @@ BENCHMARKS: dict[str, Benchmark] = {
 
 
 def table(results: list[Result]) -> str:
-    lines = ["| scenario | engine | value (s) | baseline (s) | ratio | target | met |",
-             "|---|---|---:|---:|---:|---:|---|"]
+    lines = ["| scenario | engine | value | baseline | unit | ratio | target | met |",
+             "|---|---|---:|---:|---|---:|---:|---|"]
     for r in results:
-        lines.append(f"| {r.scenario} | {r.engine} | {r.value:.3f} | {r.baseline:.3f} | {r.ratio:.2f} "
-                     f"| ≤ {r.target:g}× | {'yes' if r.met else 'NO'} |")
+        digits = 3 if r.unit == "s" else 0
+        lines.append(f"| {r.scenario} | {r.engine} | {r.value:.{digits}f} | {r.baseline:.{digits}f} | {r.unit} "
+                     f"| {r.ratio:.2f} | ≤ {r.target:g}× | {'yes' if r.met else 'NO'} |")
     return "\n".join(lines)
 
 

@@ -12,7 +12,8 @@ import sys
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
 ENGINE = "postgres" if SERVER_URL else "sqlite"
 SCENARIOS = ["follow-up generation (vs raw INSERT … SELECT)", "follow-up re-run (vs the first run)",
-             "import of an .xlsx (vs calamine + raw insert)", "city dashboard page (vs its raw SQL)",
+             "import of an .xlsx (vs calamine + raw insert)", "import peak memory (vs calamine reading the file)",
+             "city dashboard page (vs its raw SQL)",
              "city dashboard figures (vs its raw SQL)"]
 
 
@@ -30,6 +31,7 @@ def test_every_benchmark_runs_at_the_small_scale(tmp_path):
         assert row["value"] > 0 and row["baseline"] > 0
         assert abs(row["ratio"] - row["value"] / row["baseline"]) < 1e-9
         assert row["met"] == (row["ratio"] <= row["target"])
+        assert row["unit"] == ("MiB" if "memory" in row["scenario"] else "s")
         assert f"| {row['scenario']} | {ENGINE} |" in done.stdout
     # Each run's own full report is kept beside the table.
     assert (tmp_path / "reports" / f"import-{ENGINE}.txt").read_text().startswith("Worker import benchmark")

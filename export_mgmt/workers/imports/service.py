@@ -141,7 +141,6 @@ async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResul
     in_pool: set[int] = set()
     held: list[tuple[int, store.Packed]] = []
     ids: list[int] = []
-    children = store.Children() if store.children_at_the_end() else None
     judged = 0
     batches = judging.Judging(work, in_processes=len(sheet.rows) >= judging.PROCESS_MIN_ROWS)
     try:
@@ -150,7 +149,7 @@ async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResul
             in_the_pool = await store.existing_numbers(list(numbers.values()))
             for k, batch in enumerate(work):
                 part = await batches.result(k)
-                validator.merge(part)
+                validator.merge(part, keep_good=False)  # the workers are written below, or held back
                 judged += len(batch.rows)
                 report("validating", judged, len(sheet.rows))
                 hits = _pool_errors(actor, validator.result, part.numbers, in_the_pool)
@@ -159,8 +158,7 @@ async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResul
                 ready = [(row, packed) for row, packed in part.good if row not in in_pool]
                 held.extend(item for item in ready if item[0] in repeated)
                 if mode == VALID_ROWS or not validator.result.errors:
-                    ids += await store.insert_workers(actor, [p for row, p in ready if row not in repeated], note,
-                                                      children=children)
+                    ids += await store.insert_workers(actor, [p for row, p in ready if row not in repeated], note)
             validated = validator.result
             validated.good = [item for item in validated.good if item[0] not in in_pool]
             validator.finish()  # the duplicates inside the file, and the errors in row order
@@ -175,10 +173,8 @@ async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResul
             # The batches were written as they were judged; the progress shows the checking, then this.
             report("writing", len(ids), len(ids) + len(late))
             if late:
-                ids += await store.insert_workers(actor, late, note, children=children)
+                ids += await store.insert_workers(actor, late, note)
                 report("writing", len(ids), len(ids))
-            if children is not None:
-                await children.write()
             result.worker_ids, result.imported = ids, len(ids)
             if ids:
                 await store.record_import(actor, result.token, _summary(actor, result))

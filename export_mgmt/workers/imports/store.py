@@ -5,7 +5,8 @@
   the connection of Piccolo's own transaction (Piccolo's Worker.insert(*rows) costs several times as much per row
   in Python). PostgreSQL: the chunk's keys are drawn from the table's sequence first and copied with the rows;
   SQLite: the new keys are read back in one SELECT by identity number.
-- Skills and languages: the same, per chunk, or collected (Children) and written once at the end.
+- Skills and languages: per chunk, by executemany (SQLite) or one INSERT … SELECT FROM unnest(arrays)
+  (PostgreSQL).
 - Audit: one row per worker ("created", with the masked number, the name, the county and the file), written by
   ONE INSERT … SELECT from the new worker rows, and one row for the import itself (who, which file, the counts).
 
@@ -151,13 +152,9 @@ def id_number_of(packed: Packed) -> str:
 
 
 async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str,
-                         progress: Callable[[int], None] | None = None, children: Children | None = None) -> list[int]:
+                         progress: Callable[[int], None] | None = None) -> list[int]:
     """Insert the workers (pack()ed), their skills and languages and their audit rows; return the new ids in row
-    order.
-
-    children: where to collect the skills and languages, for the caller to write later; by default they are
-    written here, chunk by chunk.
-    """
+    order."""
     names, defaults = _worker_columns()
     now = utcnow()
     fixed = {**defaults, "created_at": now, "updated_at": now, "created_by": actor.id or None, "version": 1}
@@ -194,12 +191,9 @@ async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str,
             by_number = await _ids_by_number(numbers)
             chunk_ids = [by_number[number] for number in numbers]
         ids.extend(chunk_ids)
-        if children is not None:
-            children.add(chunk, chunk_ids)
-        else:
-            now_written = Children()
-            now_written.add(chunk, chunk_ids)
-            await now_written.write()
+        children = Children()
+        children.add(chunk, chunk_ids)
+        await children.write()
         if progress:
             progress(len(ids))
     if ids:
@@ -207,16 +201,8 @@ async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str,
     return ids
 
 
-def children_at_the_end() -> bool:
-    """PostgreSQL: a batched import collects the skills and languages and writes them once (see Children).
-    SQLite: they are written with each batch, while the next batch is judged in the other process."""
-    return _is_postgres()
-
-
 class Children:
-    """The skills and languages of inserted workers, as rows for their two tables. An import made of batches
-    collects them and writes each table once at the end: on PostgreSQL every COPY call also asks the server for
-    the table's columns, which cost more than the rows of a batch."""
+    """The skills and languages of inserted workers, as rows for their two tables."""
 
     def __init__(self) -> None:
         self.skills: list[tuple] = []
@@ -228,10 +214,23 @@ class Children:
             self.languages.extend((worker_id, *language) for language in languages)
 
     async def write(self) -> None:
-        await _insert_many(WorkerSkill._meta.tablename, ("worker", "trade", "level", "certificate_no"), self.skills)
-        await _insert_many(WorkerLanguage._meta.tablename, ("worker", "language", "level", "test_name", "score"),
-                           self.languages)
-        self.skills, self.languages = [], []
+        await _insert_rows(WorkerSkill._meta.tablename, ("worker", "trade", "level", "certificate_no"),
+                           ("integer", "varchar", "varchar", "varchar"), self.skills)
+        await _insert_rows(WorkerLanguage._meta.tablename, ("worker", "language", "level", "test_name", "score"),
+                           ("integer", "varchar", "varchar", "varchar", "integer"), self.languages)
+
+
+async def _insert_rows(table: str, columns: Sequence[str], types: Sequence[str], rows: Sequence[tuple]) -> None:
+    """A batch's few thousand child rows. PostgreSQL: one INSERT … SELECT FROM unnest(arrays), not COPY, which
+    first asks the server for the table's columns on every call, and that costs more than a batch's rows."""
+    if not rows:
+        return
+    if not _is_postgres():
+        await _insert_many(table, columns, rows)
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    arrays = ", ".join(f"${i}::{kind}[]" for i, kind in enumerate(types, start=1))
+    await execute(f'INSERT INTO "{table}" ({names}) SELECT * FROM unnest({arrays})', [list(c) for c in zip(*rows)])
 
 
 async def _audit_rows(actor: Actor, ids: Sequence[int], at: dt.datetime, note: str) -> None:

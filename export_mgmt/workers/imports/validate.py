@@ -295,12 +295,15 @@ class RowValidator:
         result.good.extend(good)
         return good
 
-    def merge(self, part: Validated) -> None:
-        """Take in a batch judged elsewhere (judging.judge), as if run() had judged it here."""
+    def merge(self, part: Validated, keep_good: bool = True) -> None:
+        """Take in a batch judged elsewhere (judging.judge), as if run() had judged it here.
+
+        keep_good=False keeps only the good rows' numbers (with None for the worker): the caller has the
+        workers and writes them, and 100,000 of them would otherwise stay in memory to the end."""
         result = self.result
         result.rows_read += part.rows_read
         result.example_rows += part.example_rows
-        result.good.extend(part.good)
+        result.good.extend(part.good if keep_good else [(row, None) for row, _worker in part.good])
         result.errors.extend(part.errors)
         result.typed_ids.update(part.typed_ids)
         result.numbers.update(part.numbers)
