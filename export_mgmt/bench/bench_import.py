@@ -262,7 +262,7 @@ async def measure(bench, data: bytes, repeat: int) -> tuple[list[dict[str, Any]]
 
 # ---- peak memory -------------------------------------------------------------------------------------------
 # Each side in a fresh process of its own, so that its peak resident set is its own: the import as the command
-# line runs it (its judging processes' peaks added to its own), against python-calamine alone reading the file.
+# line runs it (its judging process's peak added to its own), against python-calamine alone reading the file.
 
 def peak_kib() -> int:
     """This process's peak resident set (VmHWM), in KiB. Not getrusage's ru_maxrss: Linux carries that over
@@ -275,13 +275,12 @@ def peak_kib() -> int:
 
 
 def _pool_peak_kib() -> int:
-    """The judging processes' peaks, if a pool was started: asked of each process before it is stopped."""
+    """The judging process's peak, if the pool was started: asked of it before it is stopped."""
     from export_mgmt.workers.imports import judging
 
     if judging._pool is None:
         return 0
-    asked = [judging._pool.submit(_pid_and_peak) for _ in range(4 * judging._workers())]
-    return sum(dict(f.result() for f in asked).values())
+    return judging._pool.submit(_pid_and_peak).result()[1]
 
 
 def _pid_and_peak() -> tuple[int, int]:
@@ -410,7 +409,7 @@ async def main_async(args) -> int:
         await bench.drop()
     text, summary = report(args, machine, facts, runs, reference, len(data), generate_seconds)
     summary["memory"] = memory
-    text += (f"\npeak memory: import {memory['scenario kib'] / 1024:.0f} MiB (of which its judging processes "
+    text += (f"\npeak memory: import {memory['scenario kib'] / 1024:.0f} MiB (of which its judging process "
              f"{memory['judging kib'] / 1024:.0f} MiB), "
              f"python-calamine alone {memory['baseline kib'] / 1024:.0f} MiB, ratio {memory['ratio']:.2f}")
     print(text)

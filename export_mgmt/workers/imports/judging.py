@@ -1,11 +1,12 @@
-"""Judging an import's rows a batch at a time, beside the database write.
+"""Reading an import's workbook and judging its rows a batch at a time, beside the database write.
 
 Validation is pure Python and holds the interpreter lock, so a thread cannot run it while the same process
 feeds the database: measured on 100,000 rows, a thread beside sqlite3's executemany overlapped almost nothing.
-A large file is therefore judged in another process (a pool started once per server or command and kept),
-while this process writes each batch as it comes back; a small file is judged in a thread, where starting a
-process would cost more than it saves. Either way the batches come back in file order, and the same function
-(judge) judges them, so the result does not depend on where it ran.
+A large file is therefore read and judged in another process (InProcess: a pool started once per server or
+command and kept), while this process only writes each batch as it comes back; it never holds the sheet. A
+small file is read and judged in threads (InThread), where starting a process would cost more than it saves.
+Either way the batches come back in file order, judged by the same function (judge), so the result does not
+depend on where it ran.
 """
 
 from __future__ import annotations
@@ -13,61 +14,129 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import multiprocessing
-import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.i18n import get_locale, set_locale
-from export_mgmt.workers.imports.reader import ParsedSheet
+from export_mgmt.workers.imports.reader import ParsedSheet, read_workbook
 from export_mgmt.workers.imports.store import pack
-from export_mgmt.workers.imports.validate import RowValidator, Validated, cyclic_gc_paused
+from export_mgmt.workers.imports.validate import RowValidator, Validated, cyclic_gc_paused, file_numbers
 
-# Below this many rows a file is judged in a thread: a new process costs about a second to start.
-PROCESS_MIN_ROWS = 10_000
+# Below this size a file is read and judged in threads: a new process costs about a second to start. An .xlsx
+# register takes about 35 bytes a row, so this is about 10,000 rows.
+PROCESS_MIN_BYTES = 350_000
 
 
 @dataclass(frozen=True)
-class Batch:
-    """What one batch's judge needs, all of it picklable."""
+class Opened:
+    """What the writer needs to know of a workbook that was read (wherever it was read)."""
 
+    sheet_name: str
     columns: dict[int, str]
+    ignored: list[str]
+    row_count: int
+    numbers: dict[int, str]  # row -> identity number as the file carries it (validate.file_numbers); the
+    # writer clears it once it has asked the pool about them
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Who judges, and how: the same for every batch of an import."""
+
     actor: Actor
     today: dt.date
     default_county: str
     locale: str
-    rows: list[tuple[int, list[Any]]]
 
 
-def judge(batch: Batch) -> Validated:
-    """The batch's rows through the register form's validation (in this process or a pool's); the good rows
-    come back pack()ed for the writer."""
-    set_locale(batch.locale)
+def _open(sheet: ParsedSheet) -> Opened:
+    return Opened(sheet.sheet_name, sheet.columns, sheet.ignored, len(sheet.rows), file_numbers(sheet))
+
+
+def judge(columns: dict[int, str], how: Judge, rows: list[tuple[int, list[Any]]]) -> Validated:
+    """The rows through the register form's validation (in this process or a pool's); the good rows come back
+    pack()ed for the writer."""
+    set_locale(how.locale)
     with cyclic_gc_paused():
-        validator = RowValidator(ParsedSheet(sheet_name="", columns=batch.columns), batch.actor, batch.today,
-                                 default_county=batch.default_county)
-        validator.run(batch.rows)
+        validator = RowValidator(ParsedSheet(sheet_name="", columns=columns), how.actor, how.today,
+                                 default_county=how.default_county)
+        validator.run(rows)
         result = validator.result
         result.good = [(row, pack(cleaned)) for row, cleaned in result.good]  # see store.Packed
     return result
 
 
-def batches(sheet: ParsedSheet, actor: Actor, today: dt.date, default_county: str, size: int) -> list[Batch]:
-    locale = get_locale()
-    return [Batch(sheet.columns, actor, today, default_county, locale, sheet.rows[i:i + size])
-            for i in range(0, len(sheet.rows), size)]
+def ranges(row_count: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, row_count)) for start in range(0, row_count, size)]
+
+
+# ---- in threads ------------------------------------------------------------------------------------------
+
+class InThread:
+    """Reads in a thread and keeps the sheet; judges each batch in a thread, one batch ahead of the writer."""
+
+    def __init__(self) -> None:
+        self.sheet: ParsedSheet | None = None
+        self.pending: dict[int, asyncio.Future] = {}
+        self.batches: list[tuple[int, int]] = []
+        self.how: Judge | None = None
+
+    async def open(self, data: bytes, max_rows: int, locale: str) -> Opened:
+        self.sheet = await asyncio.to_thread(read_workbook, data, max_rows)
+        return await asyncio.to_thread(_open, self.sheet)
+
+    def start(self, how: Judge, batches: list[tuple[int, int]], first: int = 0) -> None:
+        self.how, self.batches = how, batches
+        self._ahead(first)
+
+    def _ahead(self, k: int) -> None:
+        if k < len(self.batches) and k not in self.pending:
+            assert self.sheet is not None and self.how is not None
+            start, stop = self.batches[k]
+            self.pending[k] = asyncio.ensure_future(asyncio.to_thread(
+                judge, self.sheet.columns, self.how, self.sheet.rows[start:stop]))
+
+    async def result(self, k: int) -> Validated:
+        self._ahead(k)
+        self._ahead(k + 1)
+        return await self.pending.pop(k)
+
+    async def close(self) -> None:
+        """However the import ends: a thread still judging is waited for."""
+        if self.pending:
+            await asyncio.gather(*self.pending.values(), return_exceptions=True)
+        self.pending.clear()
+
+
+# ---- in the process pool ---------------------------------------------------------------------------------
+# The pool has ONE process: an import's batches are judged where its sheet was read (_sheets). Several
+# imports at once share it, a task at a time; each batch is a few hundred milliseconds.
+
+_sheets: dict[str, ParsedSheet] = {}  # in the pool's process: the sheets of the imports under way, by token
+
+
+def _read_there(token: str, data: bytes, max_rows: int, locale: str) -> Opened:
+    set_locale(locale)
+    sheet = read_workbook(data, max_rows)  # FileRefused travels back to the writer like any exception
+    _sheets[token] = sheet
+    return _open(sheet)
+
+
+def _judge_there(token: str, how: Judge, start: int, stop: int) -> Validated:
+    sheet = _sheets[token]
+    return judge(sheet.columns, how, sheet.rows[start:stop])
+
+
+def _forget_there(token: str) -> None:
+    _sheets.pop(token, None)
 
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
-
-
-def _workers() -> int:
-    # One core stays with the process that writes (and with the database on a one-PC install).
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
 def pool() -> ProcessPoolExecutor:
@@ -76,7 +145,7 @@ def pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return _pool
 
 
@@ -89,7 +158,7 @@ def _discard_pool(broken: ProcessPoolExecutor) -> None:
 
 
 def shutdown() -> None:
-    """Stop the pool's processes (the server's and the command's shutdown call this)."""
+    """Stop the pool's process (the server's shutdown calls this)."""
     global _pool
     with _pool_lock:
         current, _pool = _pool, None
@@ -97,46 +166,76 @@ def shutdown() -> None:
         current.shutdown(wait=True, cancel_futures=True)
 
 
-class Judging:
-    """The batches' results in order: all of them queued to the process pool at once, or, in a thread, each
-    started as the one before it is taken (one batch ahead of the writer)."""
+class InProcess:
+    """Reads and judges in the pool's process; every batch is queued at once. Should that process die, the
+    file is read here and the batches not yet back are judged in threads (InThread)."""
 
-    def __init__(self, work: list[Batch], in_processes: bool):
-        self.work = work
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.executor = pool()
+        self.data = b""
+        self.max_rows = 0
+        self.locale = ""
         self.pending: dict[int, asyncio.Future] = {}
-        self.executor = pool() if in_processes and work else None
-        if self.executor is not None:
-            self.pending = {k: asyncio.wrap_future(self._submit(batch)) for k, batch in enumerate(work)}
-        elif work:
-            self.pending[0] = asyncio.ensure_future(asyncio.to_thread(judge, work[0]))
+        self.fallback: InThread | None = None
+        self.how: Judge | None = None
+        self.batches: list[tuple[int, int]] = []
 
-    def _submit(self, batch: Batch) -> Future:
-        assert self.executor is not None
-        return self.executor.submit(judge, batch)
+    async def open(self, data: bytes, max_rows: int, locale: str) -> Opened:
+        self.data, self.max_rows, self.locale = data, max_rows, locale
+        try:
+            return await asyncio.wrap_future(self.executor.submit(_read_there, self.token, data, max_rows, locale))
+        except BrokenProcessPool:
+            self._broken()
+            assert self.fallback is not None
+            return await self.fallback.open(data, max_rows, locale)
 
-    def _in_thread(self, k: int) -> None:
-        if k < len(self.work) and k not in self.pending:
-            self.pending[k] = asyncio.ensure_future(asyncio.to_thread(judge, self.work[k]))
+    def start(self, how: Judge, batches: list[tuple[int, int]]) -> None:
+        self.how, self.batches = how, batches
+        if self.fallback is not None:
+            self.fallback.start(how, batches)
+            return
+        self.pending = {k: asyncio.wrap_future(self.executor.submit(_judge_there, self.token, how, start, stop))
+                        for k, (start, stop) in enumerate(batches)}
 
     async def result(self, k: int) -> Validated:
-        if self.executor is None:
-            self._in_thread(k)
-            self._in_thread(k + 1)
-        try:
-            return await self.pending.pop(k)
-        except BrokenProcessPool:
-            # A pool process died (killed, out of memory): judge the rest here; a new pool starts next time.
-            if self.executor is not None:
-                _discard_pool(self.executor)
-                self.executor = None
-            await self.close()
-            return await self.result(k)
+        if self.fallback is None:
+            try:
+                return await self.pending.pop(k)
+            except BrokenProcessPool:
+                self._broken()
+                assert self.fallback is not None and self.how is not None
+                await self.fallback.open(self.data, self.max_rows, self.locale)
+                self.fallback.start(self.how, self.batches, first=k)
+        return await self.fallback.result(k)
+
+    def _broken(self) -> None:
+        # A pool process died (killed, out of memory): the rest is done here; a new pool starts next time.
+        _discard_pool(self.executor)
+        for future in self.pending.values():
+            future.cancel()
+        self.pending.clear()
+        self.fallback = InThread()
 
     async def close(self) -> None:
-        """Called however the import ends: queued batches are dropped, a thread still judging is waited for."""
-        if self.executor is not None:
-            for future in self.pending.values():
-                future.cancel()
+        """However the import ends: queued batches are dropped and the pool's process forgets the sheet."""
+        for future in self.pending.values():
+            future.cancel()
         if self.pending:
             await asyncio.gather(*self.pending.values(), return_exceptions=True)
         self.pending.clear()
+        if self.fallback is not None:
+            await self.fallback.close()
+        elif _pool is self.executor:
+            try:
+                await asyncio.wrap_future(self.executor.submit(_forget_there, self.token))
+            except (BrokenProcessPool, RuntimeError):  # the pool is gone, and the sheet with it
+                pass
+
+
+def place_for(data: bytes, token: str) -> InThread | InProcess:
+    return InProcess(token) if len(data) >= PROCESS_MIN_BYTES else InThread()
+
+
+def judge_how(actor: Actor, today: dt.date, default_county: str) -> Judge:
+    return Judge(actor, today, default_county, get_locale())

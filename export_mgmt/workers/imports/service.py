@@ -2,11 +2,13 @@
 
 The steps, and where they run:
 
-1. the untrusted-file checks (checks.py) and reading the sheet (reader.py): CPU work, in a worker thread;
-2. every row through the register form's validation (validate.py), a batch at a time in a worker thread, while
-   3. in ONE write transaction (BEGIN IMMEDIATE on SQLite) the batch judged before it is checked against the
-      pool and, unless the mode and the errors say nothing may be written, inserted set-based with its audit
-      rows (store.py);
+1. the untrusted-file checks (checks.py): CPU work, in a worker thread;
+2. reading the sheet (reader.py) and every row through the register form's validation (validate.py), a batch
+   at a time: in the import pool's process for a large file, in worker threads for a small one (judging.py);
+   meanwhile
+3. in ONE write transaction (BEGIN IMMEDIATE on SQLite) the pool is asked once about every number the file
+   carries, and each batch judged is written, set-based, with its audit rows (store.py), unless the mode and
+   the errors say nothing may be written;
 4. the duplicates inside the file, then the rows they held back, in the same transaction.
 
 Modes: ALL_OR_NOTHING writes nothing when any row has an error; VALID_ROWS writes the rows without errors and
@@ -25,18 +27,16 @@ from export_mgmt.accounts.actor import Actor
 from export_mgmt.clock import today, utcnow
 from export_mgmt.db import is_unique_violation, write_transaction
 from export_mgmt.errors import AccessDenied
-from export_mgmt.i18n import _, format_datetime
+from export_mgmt.i18n import _, format_datetime, get_locale
 from export_mgmt.spreadsheets import Sheet, xlsx_bytes
 from export_mgmt.workers.imports import judging, store
 from export_mgmt.workers.imports.checks import FileRefused, check_workbook
 from export_mgmt.workers.imports.columns import BY_KEY
-from export_mgmt.workers.imports.reader import MAX_ROWS, ParsedSheet, read_workbook
+from export_mgmt.workers.imports.reader import MAX_ROWS, ParsedSheet
 from export_mgmt.workers.imports.validate import (
     RowError,
     RowValidator,
     Validated,
-    cyclic_gc_paused,
-    file_numbers,
     repeated_numbers,
 )
 from export_mgmt.workers.services import duplicate_message
@@ -106,13 +106,18 @@ async def import_workbook(actor: Actor, filename: str, data: bytes, mode: str = 
         report("checking", 0, 0)
         await asyncio.to_thread(check_workbook, data)
     report("reading", 0, 0)
-    sheet = await asyncio.to_thread(read_workbook, data, max_rows)
-    if not sheet.rows:
-        raise FileRefused(_("The file has no data rows under its header line."))
-    result.sheet_name, result.ignored_columns = sheet.sheet_name, sheet.ignored
-    report("validating", 0, len(sheet.rows))
-    with cyclic_gc_paused():
-        await _judge_and_write(actor, sheet, result, mode, report, "" if actor.county_scope else county)
+    place = judging.place_for(data, result.token)
+    try:
+        opened = await place.open(data, max_rows, get_locale())
+        if not opened.row_count:
+            raise FileRefused(_("The file has no data rows under its header line."))
+        result.sheet_name, result.ignored_columns = opened.sheet_name, opened.ignored
+        report("validating", 0, opened.row_count)
+        # (The cyclic garbage collector is paused where rows are judged, not here: this process makes few
+        # long-lived objects, and the event loop's short-lived cycles should be freed as usual.)
+        await _judge_and_write(actor, opened, place, result, mode, report, "" if actor.county_scope else county)
+    finally:
+        await place.close()
     result.finished_at = utcnow()
     report("done", result.imported, result.rows_read)
     return result
@@ -122,37 +127,40 @@ class _RolledBack(Exception):
     """All or nothing, and some row had an error: whatever was written is rolled back."""
 
 
-async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResult, mode: str, report: Progress,
-                           default_county: str) -> None:
-    """Judge the rows a batch at a time (judging.py: in a process pool for a large file) while, in ONE write
-    transaction, each batch judged is written: the checks of the next batches then run while the database works
-    on this one, instead of all of them before it. The pool is asked once, before the first batch, about every
-    number the file carries.
+async def _judge_and_write(actor: Actor, opened: judging.Opened, place: judging.InThread | judging.InProcess,
+                           result: ImportResult, mode: str, report: Progress, default_county: str) -> None:
+    """The rows judged a batch at a time where the file was read (judging.py: in the pool's process for a large
+    file) while, in ONE write transaction, each batch judged is written: the checks of the next batches then run
+    while the database works on this one, instead of all of them before it. The pool is asked once, before the
+    first batch, about every number the file carries.
 
     Rows whose identity number the file repeats are held back until every row is judged (finish() decides which
     are really duplicates). In all-or-nothing mode writing stops at the first error, and the transaction rolls
     back once the whole file was judged, so the report lists every error either way.
     """
-    validator = RowValidator(sheet, actor, today(), default_county=default_county)
-    numbers = await asyncio.to_thread(file_numbers, sheet)
+    validator = RowValidator(ParsedSheet(sheet_name=opened.sheet_name, columns=opened.columns), actor, today(),
+                             default_county=default_county)
+    numbers = opened.numbers
     repeated = repeated_numbers(numbers)
-    work = judging.batches(sheet, actor, today(), default_county, BATCH_ROWS)
+    work = judging.ranges(opened.row_count, BATCH_ROWS)
     note = _("Imported from %(file)s", file=result.filename)
     in_pool: set[int] = set()
     held: list[tuple[int, store.Packed]] = []
     ids: list[int] = []
     judged = 0
-    batches = judging.Judging(work, in_processes=len(sheet.rows) >= judging.PROCESS_MIN_ROWS)
+    place.start(judging.judge_how(actor, today(), default_county), work)
     try:
         async with write_transaction():
             # The pool, checked once for every number the file may carry (a superset of the valid ones).
             in_the_pool = await store.existing_numbers(list(numbers.values()))
-            for k, batch in enumerate(work):
-                part = await batches.result(k)
-                validator.merge(part, keep_good=False)  # the workers are written below, or held back
-                judged += len(batch.rows)
-                report("validating", judged, len(sheet.rows))
-                hits = _pool_errors(actor, validator.result, part.numbers, in_the_pool)
+            numbers.clear()  # asked; from here on each batch brings its own numbers (memory: 100,000 of them)
+            for k, (start, stop) in enumerate(work):
+                part = await place.result(k)
+                # Kept: the workers are written below (or held back), the numbers only where finish() needs them.
+                validator.merge(part, keep_good=False, details_for=repeated)
+                judged += stop - start
+                report("validating", judged, opened.row_count)
+                hits = _pool_errors(actor, part, in_the_pool)
                 validator.result.errors.extend(hits)
                 in_pool.update(e.row for e in hits)
                 ready = [(row, packed) for row, packed in part.good if row not in in_pool]
@@ -186,16 +194,12 @@ async def _judge_and_write(actor: Actor, sheet: ParsedSheet, result: ImportResul
             raise FileRefused(_("Another user registered one of these workers while the import was running, so "
                                 "nothing was imported. Import the file again.")) from exc
         raise
-    finally:
-        await batches.close()
 
 
-def _pool_errors(actor: Actor, validated: Validated, numbers: dict[int, str],
-                 in_the_pool: dict[str, str]) -> list[RowError]:
-    """Errors for the rows whose identity number is already in the pool."""
-    return [RowError(row, validated.typed_ids.get(row, number), "id_number",
-                     duplicate_message(actor, in_the_pool[number]))
-            for row, number in sorted(numbers.items()) if number in in_the_pool]
+def _pool_errors(actor: Actor, part: Validated, in_the_pool: dict[str, str]) -> list[RowError]:
+    """Errors for the batch's rows whose identity number is already in the pool."""
+    return [RowError(row, part.typed_ids.get(row, number), "id_number", duplicate_message(actor, in_the_pool[number]))
+            for row, number in sorted(part.numbers.items()) if number in in_the_pool]
 
 
 def _summary(actor: Actor, result: ImportResult) -> dict:

@@ -5,6 +5,7 @@ are rolled back)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from export_mgmt.audit.tables import AuditLog
 from export_mgmt.i18n import set_locale
 from export_mgmt.workers.imports import judging, service
+from export_mgmt.workers.imports.checks import FileRefused
 from export_mgmt.workers.imports.command import command_actor
 from export_mgmt.workers.imports.reader import read_workbook
 from export_mgmt.workers.imports.validate import file_numbers, repeated_numbers
@@ -25,7 +27,7 @@ def small_batches(request, monkeypatch):
     """Batches of two rows, judged in a thread or (as a large file is) in the process pool."""
     set_locale("en")
     monkeypatch.setattr(service, "BATCH_ROWS", 2)
-    monkeypatch.setattr(judging, "PROCESS_MIN_ROWS", 0 if request.param == "processes" else 10**9)
+    monkeypatch.setattr(judging, "PROCESS_MIN_BYTES", 0 if request.param == "processes" else 10**12)
     return request.param
 
 
@@ -97,14 +99,19 @@ def test_repeated_numbers_groups_the_forms_parse_would_treat_as_one():
     assert repeated_numbers(numbers) == {2, 3, 4, 5}
 
 
-def _die(batch):  # in a pool process: as if it were killed
+def _die(k):  # in the pool's process: as if it were killed
     os._exit(1)
 
 
 async def test_a_pool_process_that_dies_leaves_the_batches_to_a_thread(small_batches, monkeypatch):
     if small_batches != "processes":
         pytest.skip("the process pool only")
-    monkeypatch.setattr(judging.Judging, "_submit", lambda self, batch: self.executor.submit(_die, batch))
+
+    def start_dying(self, how, batches):
+        self.how, self.batches = how, batches
+        self.pending = {k: asyncio.wrap_future(self.executor.submit(_die, k)) for k in range(len(batches))}
+
+    monkeypatch.setattr(judging.InProcess, "start", start_dying)
     rows = [plain(s) for s in range(81, 86)]
     result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
     assert (result.imported, result.errors) == (5, [])
@@ -112,18 +119,28 @@ async def test_a_pool_process_that_dies_leaves_the_batches_to_a_thread(small_bat
     assert judging._pool is None  # the broken pool was dropped; the next large import starts a new one
 
 
-async def test_a_large_file_is_judged_in_the_process_pool(small_batches, monkeypatch):
+async def test_a_large_file_is_read_and_judged_in_the_process_pool(small_batches, monkeypatch):
     if small_batches != "processes":
         pytest.skip("the process pool only")
-    submitted: list[int] = []
-    original = judging.Judging._submit
+    places: list[object] = []
+    original = judging.place_for
 
-    def recorded(self, batch):
-        submitted.append(len(batch.rows))
-        return original(self, batch)
+    def recorded(data, token):
+        places.append(original(data, token))
+        return places[-1]
 
-    monkeypatch.setattr(judging.Judging, "_submit", recorded)
+    monkeypatch.setattr(judging, "place_for", recorded)
     rows = [plain(s) for s in range(91, 94)]
     result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
-    assert result.imported == 3 and submitted == [2, 1]
-    assert judging.pool().submit(os.getpid).result() != os.getpid()  # the batches went to another process
+    assert result.imported == 3
+    assert [type(p).__name__ for p in places] == ["InProcess"] and places[0].fallback is None
+    assert judging.pool().submit(os.getpid).result() != os.getpid()  # read and judged in another process
+
+
+async def test_a_refused_file_is_refused_from_the_pool_too(small_batches):
+    if small_batches != "processes":
+        pytest.skip("the process pool only")
+    with pytest.raises(FileRefused, match="no column for"):
+        await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx",
+                                      workbook([[number(seq=95)]], ["Identity number", "Skill level"]),
+                                      service.VALID_ROWS)
