@@ -203,6 +203,14 @@ async def digest(bench) -> tuple[int, int, int, str]:
     return counts[0], counts[1], counts[2], summed.hexdigest()[:16]
 
 
+async def empty(bench) -> None:
+    """The tables emptied before every run."""
+    if isinstance(bench, SqliteSide):
+        bench.empty()
+    else:
+        await bench.empty_async()
+
+
 async def measure(bench, data: bytes, repeat: int) -> tuple[list[dict[str, Any]], tuple]:
     from export_mgmt.accounts.actor import Actor
     from export_mgmt.workers.imports.service import VALID_ROWS, import_workbook
@@ -232,18 +240,12 @@ async def measure(bench, data: bytes, repeat: int) -> tuple[list[dict[str, Any]]
             return bench.insert(workers, skills, languages)
         return await bench.insert_async(workers, skills, languages)
 
-    async def empty() -> None:
-        if isinstance(bench, SqliteSide):
-            bench.empty()
-        else:
-            await bench.empty_async()
-
     sides = {"scenario": scenario, "baseline": raw}
     runs: list[dict[str, Any]] = []
     reference = None
     for r in range(1, repeat + 1):
         for side in (("scenario", "baseline") if r % 2 else ("baseline", "scenario")):
-            await empty()
+            await empty(bench)
             with Progress(f"[{r}/{repeat}] {side}") as step:
                 async with Clock(bench) as clock:
                     written = await sides[side]()
@@ -320,10 +322,7 @@ async def measure_memory(bench, data: bytes) -> dict[str, Any]:
         path.write_bytes(data)
         found = {}
         for side in ("baseline", "scenario"):
-            if isinstance(bench, SqliteSide):
-                bench.empty()
-            else:
-                await bench.empty_async()
+            await empty(bench)
             with Progress(f"peak memory: {side}") as step:
                 out = subprocess.run([sys.executable, "-m", "export_mgmt.bench.bench_import", "--memory-probe",
                                       "calamine" if side == "baseline" else "import", "--file", str(path)],

@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import re
 import threading
-from collections.abc import Callable, Container
+from collections.abc import Container
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,13 +38,11 @@ from export_mgmt.workers.imports.reader import ParsedSheet
 from export_mgmt.workers.schemas import LanguageIn, SkillIn, WorkerCreate
 from export_mgmt.workers.validation import CleanWorker, clean
 
-Progress = Callable[[str, int, int], None]
 # Excel keeps 15 significant digits of a number: an integer below this came through exactly.
 EXACT_LIMIT = 10**15
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
-PROGRESS_EVERY = 2000
 
 
 @dataclass(frozen=True)
@@ -227,30 +225,15 @@ def cyclic_gc_paused():
                 gc.enable()
 
 
-def validate_rows(sheet: ParsedSheet, actor: Actor, today: dt.date, progress: Progress | None = None,
-                  default_county: str = "") -> Validated:
-    """Judge every row; rows with any problem are in `errors`, the others in `good`.
-
-    default_county: the county an administrator chose for rows whose County cell is empty.
-    """
-    with cyclic_gc_paused():
-        validator = RowValidator(sheet, actor, today, progress, default_county)
-        validator.run(sheet.rows)
-        return validator.finish()
-
-
 class RowValidator:
     """Judges a sheet's rows: run() takes them (a batch at a time, in order, from one thread at a time), or
     merge() takes in batches judged by other validators; finish() then settles the duplicates inside the file,
     which only the whole file can show.
     """
 
-    def __init__(self, sheet: ParsedSheet, actor: Actor, today: dt.date, progress: Progress | None = None,
-                 default_county: str = ""):
+    def __init__(self, sheet: ParsedSheet, actor: Actor, today: dt.date, default_county: str = ""):
         self.reader = RowReader(sheet, actor, default_county)
-        self.actor, self.today, self.progress = actor, today, progress
-        self.total = len(sheet.rows)
-        self.done = 0
+        self.actor, self.today = actor, today
         self.result = Validated()
         self.allowed: dict[str, str] = {}  # column -> its allowed values, worded once
         self.by_number: dict[str, list[int]] = {}
@@ -258,12 +241,9 @@ class RowValidator:
 
     def run(self, rows: list[tuple[int, list[Any]]]) -> list[tuple[int, CleanWorker]]:
         """Judge these rows; returns those without errors (also added to result.good)."""
-        result, reader, progress = self.result, self.reader, self.progress
+        result, reader = self.result, self.reader
         good: list[tuple[int, CleanWorker]] = []
         for row, cells in rows:
-            self.done += 1
-            if progress and self.done % PROGRESS_EVERY == 0:
-                progress("validating", self.done, self.total)
             values, problems = reader.texts(cells)
             typed_id = values.get("id_number", "")
             if _is_example(typed_id):
@@ -290,8 +270,6 @@ class RowValidator:
             if number:
                 result.numbers[row] = number
                 self.by_number.setdefault(number, []).append(row)
-        if progress and self.done == self.total:
-            progress("validating", self.total, self.total)
         result.good.extend(good)
         return good
 
