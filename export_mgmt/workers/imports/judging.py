@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +30,7 @@ from export_mgmt.workers.imports.validate import RowValidator, Validated, cyclic
 # Below this size a file is read and judged in threads: a new process costs about a second to start. An .xlsx
 # register takes about 35 bytes a row, so this is about 10,000 rows.
 PROCESS_MIN_BYTES = 350_000
+JUDGING_NICENESS = 10  # see _lower_priority
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,16 @@ def _forget_there(token: str) -> None:
     _sheets.pop(token, None)
 
 
+def _lower_priority() -> None:
+    """The judging process yields the processor to the server's own work: web requests, and this import's
+    writer and database, which wait on nothing else (the batches are judged ahead of them). On a machine with
+    few cores this keeps pages answering during an import, and the import itself no slower."""
+    try:
+        os.nice(JUDGING_NICENESS)
+    except OSError:  # not permitted here: the same priority as the server, as before
+        pass
+
+
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -145,7 +157,8 @@ def pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_lower_priority)
         return _pool
 
 

@@ -6,6 +6,7 @@ are rolled back)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 
 import pytest
@@ -144,3 +145,32 @@ async def test_a_refused_file_is_refused_from_the_pool_too(small_batches):
         await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx",
                                       workbook([[number(seq=95)]], ["Identity number", "Skill level"]),
                                       service.VALID_ROWS)
+
+
+async def test_the_pool_judges_at_a_lower_priority_than_the_server(small_batches):
+    if small_batches != "processes":
+        pytest.skip("the process pool only")
+    # Pages keep answering during a large import: the judging process gives way to the server's own work.
+    assert judging.pool().submit(os.nice, 0).result() >= os.nice(0) + min(judging.JUDGING_NICENESS, 19 - os.nice(0))
+
+
+async def test_every_worker_gets_its_own_created_entry_whether_or_not_its_key_follows_the_last(small_batches):
+    """The audit rows of a batch are found by the keys' range when the keys drawn follow each other, by the
+    keys themselves when another registration drew one in between (PostgreSQL: the keys are drawn first)."""
+    from export_mgmt.db import write_transaction
+    from export_mgmt.workers.imports import store
+    from export_mgmt.workers.tables import Worker
+
+    rows = [plain(s) for s in range(61, 65)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert result.imported == 4
+    ids = result.worker_ids
+    await AuditLog.delete(force=True)
+    gaps = [ids[0], ids[2], ids[3]]  # not consecutive: ids[1] lies between them
+    async with write_transaction():
+        await store._audit_rows(command_actor(LIAOZHONG), gaps, result.finished_at, "again")
+        await store._audit_rows(command_actor(LIAOZHONG), ids[2:], result.finished_at, "again")
+    entries = await AuditLog.select(AuditLog.entity_id, AuditLog.changes).order_by(AuditLog.id)
+    assert [int(e["entity_id"]) for e in entries] == [*gaps, *ids[2:]]
+    names = {w["id"]: w["name"] for w in await Worker.select(Worker.id, Worker.name)}
+    assert [json.loads(e["changes"])["name"][1] for e in entries] == [names[int(e["entity_id"])] for e in entries]
