@@ -11,6 +11,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from export_mgmt.sqlite_engine import ReusingSQLiteEngine
+
 if TYPE_CHECKING:
     from export_mgmt.settings import Settings
 
@@ -23,7 +25,7 @@ def build_engine(settings: Settings) -> Engine:
         return PostgresEngine(config={"dsn": settings.database_url})
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    return ReusingSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
 
 
 def engine() -> Engine:
@@ -74,6 +76,8 @@ async def stop(db: Engine | None = None) -> None:
     db = db or engine()
     if isinstance(db, PostgresEngine):
         await db.close_connection_pool()
+    elif isinstance(db, ReusingSQLiteEngine):
+        await db.close_kept_connections()
 
 
 def where_all(query, conditions):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on SQLite and then on PostgreSQL (as CI runs it).
-# Installs what the tests need and the project cannot ship: Debian's Chromium for the browser test,
+# Installs what the tests need and the project cannot ship: Debian's Chromium for the browser test, wrk for the
+# page benchmark,
 # and a running local PostgreSQL server. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,12 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's Chromium for the browser tests…"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
+# wrk, the load generator the page benchmark drives (the suite runs every benchmark at a small scale).
+if ! command -v wrk >/dev/null; then
+  echo "Installing wrk for the page benchmark…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null
 fi
 # A Chinese font, or the browser tests' screenshots show boxes for every Chinese character.
 if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then

@@ -1,0 +1,150 @@
+"""The page benchmark's baseline: the worker list page served by a bare ASGI callable and the raw driver.
+
+It does the work the application's page does, without the framework and the ORM: the session looked up by
+the cookie's token hash (with the user), the unread-notification count, the page of 50 workers and their
+count, each one SQL statement through sqlite3 (called directly, no thread) or an asyncpg pool; then the
+application's own template, rendered by the application's own Jinja environment, with the same context. Run by
+uvicorn as the application is:
+
+    DATABASE_URL=… uvicorn export_mgmt.bench.raw_pages:app
+
+Not part of the product: the benchmark's measuring stick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qsl
+
+from export_mgmt.accounts.services import actor_from_row
+from export_mgmt.clock import today
+from export_mgmt.i18n import set_locale
+from export_mgmt.settings import get_settings
+from export_mgmt.web.session import SESSION_COOKIE, csrf_token_for
+from export_mgmt.web.templating import build_environment
+from export_mgmt.workers.schemas import WorkerPage
+from export_mgmt.workers.services import WorkerFilter, _summary
+
+USER_COLUMNS = ("id", "username", "display_name", "role", "county_code", "agency", "locale", "active")
+LIST_COLUMNS = "id, id_number, name, sex, birth_date, county_code, township_name, status, intention"
+PAGE_SIZE = 50
+
+
+@dataclass
+class Database:
+    """The raw driver: sqlite3 on the application's file, or an asyncpg pool."""
+
+    sqlite: sqlite3.Connection | None = None
+    pool: Any = None
+
+    async def rows(self, sql: str, *params: Any) -> list[dict]:
+        if self.pool is not None:
+            numbered = sql
+            for i in range(1, sql.count("?") + 1):
+                numbered = numbered.replace("?", f"${i}", 1)
+            return [dict(r) for r in await self.pool.fetch(numbered, *params)]
+        assert self.sqlite is not None
+        return [dict(r) for r in self.sqlite.execute(sql, params).fetchall()]
+
+
+_db = Database()
+_env = None
+
+
+async def _start() -> None:
+    global _env
+    settings = get_settings()
+    _env = build_environment(settings)
+    if settings.is_postgres:
+        import asyncpg
+
+        _db.pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
+    else:
+        _db.sqlite = sqlite3.connect(settings.sqlite_path, timeout=30, isolation_level=None,
+                                     detect_types=0, check_same_thread=False)
+        _db.sqlite.row_factory = sqlite3.Row
+        _db.sqlite.execute("PRAGMA foreign_keys = 1")
+
+
+def _cookies(scope: dict) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            return dict(part.strip().split("=", 1) for part in value.decode("latin-1").split(";") if "=" in part)
+    return {}
+
+
+def _date(value: Any) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def _list_page(scope: dict) -> tuple[int, bytes]:
+    token = _cookies(scope).get(SESSION_COOKIE, "")
+    users = await _db.rows(
+        "SELECT s.id AS session_id, " + ", ".join(f"u.{c}" for c in USER_COLUMNS)
+        + " FROM user_session s JOIN app_user u ON u.id = s.\"user\" WHERE s.token_hash = ?",
+        hashlib.sha256(token.encode()).hexdigest())
+    if not users or not users[0]["active"]:
+        return 302, b""
+    actor = actor_from_row(users[0], "127.0.0.1")
+    unread = (await _db.rows("SELECT count(*) AS n FROM notification WHERE \"user\" = ? AND read_at IS NULL",
+                             actor.id))[0]["n"]
+    query = dict(parse_qsl(scope.get("query_string", b"").decode()))
+    flt = WorkerFilter(q=query.get("q", ""), county_code=query.get("county", ""))
+    where, params = [], []
+    if actor.county_scope:
+        where.append("county_code = ?")
+        params.append(actor.county_scope)
+    if flt.q:  # as the application's search: a name, or (for roles that see numbers) a number's beginning
+        like = "LIKE" if _db.sqlite is not None else "ILIKE"
+        if actor.sees_full_id_numbers and flt.q.isalnum():
+            where.append(f"(name {like} ? OR id_number LIKE ?)")
+            params += [f"%{flt.q}%", f"{flt.q.upper()}%"]
+        else:
+            where.append(f"name {like} ?")
+            params.append(f"%{flt.q}%")
+    if flt.county_code:
+        where.append("county_code = ?")
+        params.append(flt.county_code)
+    condition = (" WHERE " + " AND ".join(where)) if where else ""
+    rows = await _db.rows(f"SELECT {LIST_COLUMNS} FROM worker{condition} ORDER BY id DESC LIMIT {PAGE_SIZE}",
+                          *params)
+    total = (await _db.rows(f"SELECT count(*) AS n FROM worker{condition}", *params))[0]["n"]
+    on = today()
+    for row in rows:
+        row["birth_date"] = _date(row["birth_date"])
+    result = WorkerPage(items=[_summary(r, on) for r in rows], total=total, page=1, page_size=PAGE_SIZE)
+    set_locale(actor.locale or "zh_CN")
+    request = SimpleNamespace(url=SimpleNamespace(path=scope["path"], query=scope.get("query_string", b"").decode()))
+    assert _env is not None
+    html = _env.get_template("workers/list.html").render(
+        request=request, actor=actor, csrf_token=csrf_token_for(token), unread=unread, result=result, filter=flt,
+        pages=max(1, -(-total // PAGE_SIZE)), query={k: v for k, v in query.items() if k != "page"})
+    return 200, html.encode()
+
+
+async def app(scope: dict, receive, send) -> None:
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await _start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if _db.pool is not None:
+                    await _db.pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    if scope["path"] == "/workers/":
+        status, body = await _list_page(scope)
+    else:
+        status, body = 404, b"not found"
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

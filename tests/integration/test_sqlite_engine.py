@@ -1,0 +1,81 @@
+"""The embedded engine keeps its connections for the next query (sqlite_engine.ReusingSQLiteEngine): queries on
+a kept connection behave as on a new one — writes are committed and seen, foreign keys hold, a failed query
+leaves nothing behind — and a command that never stops the engine still exits."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from export_mgmt import db
+from export_mgmt.sqlite_engine import KEPT_CONNECTIONS, ReusingSQLiteEngine
+from export_mgmt.workers.tables import Worker, WorkerSkill
+from tests.integration.workers.helpers import add_skill, add_worker, number
+
+pytestmark = pytest.mark.skipif(not db.is_sqlite(), reason="the embedded engine only")
+
+
+async def new_worker(seq: int) -> int:
+    return await add_worker(f"工人{seq}", number(seq=seq))
+
+
+async def test_the_engine_keeps_its_connections_between_queries():
+    engine = db.engine()
+    assert isinstance(engine, ReusingSQLiteEngine)
+    await engine.close_kept_connections()
+    await Worker.count()
+    kept = list(engine._idle)
+    assert len(kept) == 1
+    await Worker.count()
+    await Worker.select().limit(1)
+    assert engine._idle == kept  # the same connection served all three
+
+
+async def test_concurrent_reads_each_get_a_connection_and_at_most_a_few_are_kept():
+    engine = db.engine()
+    await engine.close_kept_connections()
+    counts = await asyncio.gather(*(Worker.count() for _ in range(KEPT_CONNECTIONS + 3)))
+    assert counts == [0] * (KEPT_CONNECTIONS + 3)
+    assert 1 <= len(engine._idle) <= KEPT_CONNECTIONS
+
+
+async def test_a_write_outside_a_transaction_is_committed_and_seen_by_the_next_query():
+    await new_worker(1)
+    assert await Worker.count() == 1
+    # …and by a connection of its own, outside this engine.
+    import sqlite3
+
+    with sqlite3.connect(db.engine().path) as other:
+        assert other.execute("SELECT count(*) FROM worker").fetchone()[0] == 1
+
+
+async def test_foreign_keys_hold_on_a_kept_connection():
+    await Worker.count()  # a kept connection now exists
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        await add_skill(999_999, "焊工", "3")
+    assert await WorkerSkill.count() == 0
+
+
+async def test_a_failed_query_leaves_nothing_behind_for_the_next():
+    engine = db.engine()
+    await new_worker(2)
+    with pytest.raises(Exception, match="UNIQUE"):
+        await new_worker(2)  # the same identity number
+    assert await Worker.count() == 1
+    await new_worker(3)
+    assert await Worker.count() == 2
+    assert all(not c.in_transaction for c in engine._idle)  # no kept connection holds a transaction open
+
+
+def test_a_command_that_never_stops_the_engine_still_exits(tmp_path):
+    script = ("import asyncio\n"
+              "from export_mgmt.sqlite_engine import ReusingSQLiteEngine\n"
+              "engine = ReusingSQLiteEngine(path='" + str(tmp_path / "x.sqlite3") + "')\n"
+              "print(asyncio.run(engine._run_in_new_connection('SELECT 41 + 1 AS n'))[0]['n'])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ})
+    assert (done.returncode, done.stdout.strip()) == (0, "42"), done.stderr
