@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 
 from export_mgmt.accounts.tables import AppUser, UserSession
 from export_mgmt.clock import utcnow
