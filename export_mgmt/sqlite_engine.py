@@ -15,22 +15,65 @@ one to each such query in turn. Everything else (transactions, migrations, the q
   settings, rows as dicts.
 - The threads of kept connections are daemon threads, so that a command that ends without stop() still exits;
   stop() closes them.
+- A SELECT first runs on the event loop's own thread, on a plain sqlite3 connection, with a budget of
+  INLINE_BUDGET_S: most of a page's statements take well under a millisecond, and the trips to and from an
+  aiosqlite thread (a thread woken, then the event loop woken, each waiting for the interpreter lock) cost
+  more than the statement. Measured on the worker list page: the raw-driver baseline served 211 requests/s
+  calling sqlite3 directly and 118 through aiosqlite. A SELECT still running when its budget is spent is
+  interrupted (SQLite's progress handler) and run again on a kept connection's thread, so a long report never
+  holds the event loop for more than the budget; the statement is remembered and goes to a thread from then
+  on. Nothing is lost by the interruption: a SELECT writes nothing.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 KEPT_CONNECTIONS = 4  # concurrent reads beyond this open a connection for the query alone, as Piccolo does
+INLINE_BUDGET_S = 0.005  # a SELECT may run on the event loop's own thread for this long, then it moves
+PROGRESS_STEPS = 2_000  # SQLite virtual-machine steps between two looks at the clock
+SLOW_REMEMBERED = 256  # statements that ran over the budget, sent straight to a connection's thread
 
 
 class ReusingSQLiteEngine(SQLiteEngine):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._idle: list[aiosqlite.Connection] = []
+        self._inline = threading.local()  # per thread: that thread's own sqlite3 connection for inline reads
+        self._slow: OrderedDict[str, None] = OrderedDict()
+
+    def _inline_connection(self) -> sqlite3.Connection:
+        connection = getattr(self._inline, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(**self.connection_kwargs)
+            connection.row_factory = dict_factory
+            connection.execute("PRAGMA foreign_keys = 1")
+            self._inline.connection = connection
+        return connection
+
+    def _select_inline(self, query: str, args: list[Any]) -> list | None:
+        """The SELECT's rows, or None when it ran over its budget (it was interrupted, and is now known slow)."""
+        connection = self._inline_connection()
+        deadline = time.perf_counter() + INLINE_BUDGET_S
+        connection.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEPS)
+        try:
+            return connection.execute(query, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            self._slow[query] = None
+            if len(self._slow) > SLOW_REMEMBERED:
+                self._slow.popitem(last=False)
+            return None
+        finally:
+            connection.set_progress_handler(None, 0)
 
     async def _open(self) -> aiosqlite.Connection:
         pending = aiosqlite.connect(**self.connection_kwargs)
@@ -44,6 +87,10 @@ class ReusingSQLiteEngine(SQLiteEngine):
 
     async def _run_in_new_connection(self, query: str, args: list[Any] | None = None,
                                      query_type: str = "generic", table: Any = None):
+        if query_type != "insert" and query not in self._slow and query.lstrip()[:6].upper() == "SELECT":
+            rows = self._select_inline(query, args or [])
+            if rows is not None:
+                return rows
         connection = self._idle.pop() if self._idle else await self._open()
         try:
             if query_type == "insert" and self.get_version_sync() < 3.35:
@@ -79,6 +126,10 @@ class ReusingSQLiteEngine(SQLiteEngine):
         return list(await connection.execute_fetchall(query, args or []))
 
     async def close_kept_connections(self) -> None:
+        inline = getattr(self._inline, "connection", None)
+        if inline is not None:
+            inline.close()
+            self._inline.connection = None
         idle, self._idle = self._idle, []
         for connection in idle:
             await _close_quietly(connection)

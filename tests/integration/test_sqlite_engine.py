@@ -1,6 +1,7 @@
 """The embedded engine keeps its connections for the next query (sqlite_engine.ReusingSQLiteEngine): queries on
 a kept connection behave as on a new one — writes are committed and seen, foreign keys hold, a failed query
-leaves nothing behind — and a command that never stops the engine still exits."""
+leaves nothing behind — quick SELECTs run on the event loop's thread and slow ones move to a connection's
+thread, and a command that never stops the engine still exits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 
 import pytest
 
-from export_mgmt import db
+from export_mgmt import db, sqlite_engine
 from export_mgmt.sqlite_engine import KEPT_CONNECTIONS, ReusingSQLiteEngine
 from export_mgmt.workers.tables import Worker, WorkerSkill
 from tests.integration.workers.helpers import add_skill, add_worker, number
@@ -23,23 +24,50 @@ async def new_worker(seq: int) -> int:
     return await add_worker(f"工人{seq}", number(seq=seq))
 
 
+LONG_SELECT = ("SELECT count(*) AS c FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+               "WHERE i < 200000) SELECT i FROM n)")
+
+
 async def test_the_engine_keeps_its_connections_between_queries():
     engine = db.engine()
     assert isinstance(engine, ReusingSQLiteEngine)
     await engine.close_kept_connections()
-    await Worker.count()
+    await new_worker(11)  # a write: on a kept connection's thread
     kept = list(engine._idle)
     assert len(kept) == 1
-    await Worker.count()
-    await Worker.select().limit(1)
+    await new_worker(12)
+    await new_worker(13)
     assert engine._idle == kept  # the same connection served all three
 
 
-async def test_concurrent_reads_each_get_a_connection_and_at_most_a_few_are_kept():
+async def test_a_quick_select_runs_on_the_event_loop_thread_and_sees_committed_writes():
     engine = db.engine()
     await engine.close_kept_connections()
-    counts = await asyncio.gather(*(Worker.count() for _ in range(KEPT_CONNECTIONS + 3)))
-    assert counts == [0] * (KEPT_CONNECTIONS + 3)
+    assert await Worker.count() == 0
+    assert engine._idle == []  # no aiosqlite thread was needed for it
+    await new_worker(14)
+    assert await Worker.count() == 1  # the inline connection sees what the kept one committed
+
+
+async def test_a_select_over_its_budget_moves_to_a_thread_and_is_remembered(monkeypatch):
+    engine = db.engine()
+    monkeypatch.setattr(sqlite_engine, "INLINE_BUDGET_S", 0.0)
+    engine._slow.clear()
+    rows = await engine._run_in_new_connection(LONG_SELECT)
+    assert rows == [{"c": 200000}]  # interrupted inline, then run to the end on a kept connection
+    assert LONG_SELECT in engine._slow
+    monkeypatch.setattr(sqlite_engine, "INLINE_BUDGET_S", 60.0)
+    kept = len(engine._idle)
+    assert await engine._run_in_new_connection(LONG_SELECT) == [{"c": 200000}]
+    assert len(engine._idle) == kept  # straight to a thread (a kept connection was taken and given back)
+
+
+async def test_concurrent_slow_reads_each_get_a_connection_and_at_most_a_few_are_kept():
+    engine = db.engine()
+    await engine.close_kept_connections()
+    engine._slow[LONG_SELECT] = None
+    counts = await asyncio.gather(*(engine._run_in_new_connection(LONG_SELECT) for _ in range(KEPT_CONNECTIONS + 3)))
+    assert counts == [[{"c": 200000}]] * (KEPT_CONNECTIONS + 3)
     assert 1 <= len(engine._idle) <= KEPT_CONNECTIONS
 
 
