@@ -87,22 +87,17 @@ class ReusingSQLiteEngine(SQLiteEngine):
 
     async def _run_in_new_connection(self, query: str, args: list[Any] | None = None,
                                      query_type: str = "generic", table: Any = None):
-        if query_type != "insert" and query not in self._slow and query.lstrip()[:6].upper() == "SELECT":
+        if query not in self._slow and query.lstrip()[:6].upper() == "SELECT":
             rows = self._select_inline(query, args or [])
             if rows is not None:
                 return rows
+        if _without_returning(query_type, self):
+            return await super()._run_in_new_connection(query, args, query_type, table)
         connection = self._idle.pop() if self._idle else await self._open()
         try:
-            if query_type == "insert" and self.get_version_sync() < 3.35:
-                async with connection.execute(query, args or []) as cursor:
-                    await connection.commit()
-                    assert table is not None
-                    pk = await self._get_inserted_pk(cursor, table)
-                    rows = [{table._meta.primary_key._meta.db_column_name: pk}]
-            else:
-                rows = await connection.execute_fetchall(query, args or [])
-                if connection.in_transaction:  # a statement that wrote: sqlite3 opened a transaction for it
-                    await connection.commit()
+            rows = await connection.execute_fetchall(query, args or [])
+            if connection.in_transaction:  # a statement that wrote: sqlite3 opened a transaction for it
+                await connection.commit()
         except BaseException:
             await _close_quietly(connection)
             raise
@@ -117,12 +112,9 @@ class ReusingSQLiteEngine(SQLiteEngine):
         # Piccolo sends "PRAGMA foreign_keys = 1" before every statement of a transaction; inside a transaction
         # that pragma does nothing (SQLite ignores it there), and the connection already has it from when it
         # was opened. One round trip to the connection's thread per statement saved.
+        if _without_returning(query_type, self):
+            return await super()._run_in_existing_connection(connection, query, args, query_type, table)
         connection.row_factory = dict_factory
-        if query_type == "insert" and self.get_version_sync() < 3.35:
-            async with connection.execute(query, args or []) as cursor:
-                assert table is not None
-                pk = await self._get_inserted_pk(cursor, table)
-                return [{table._meta.primary_key._meta.db_column_name: pk}]
         return list(await connection.execute_fetchall(query, args or []))
 
     async def close_kept_connections(self) -> None:
@@ -133,6 +125,11 @@ class ReusingSQLiteEngine(SQLiteEngine):
         idle, self._idle = self._idle, []
         for connection in idle:
             await _close_quietly(connection)
+
+
+def _without_returning(query_type: str, engine: SQLiteEngine) -> bool:
+    """An INSERT on SQLite before 3.35 (no RETURNING): Piccolo's own path, which reads the key back."""
+    return query_type == "insert" and engine.get_version_sync() < 3.35
 
 
 async def _close_quietly(connection: aiosqlite.Connection) -> None:

@@ -65,8 +65,7 @@ async def load_session(token: str) -> SessionUser | None:
         return None
     user = dict(rows[0])
     session_id = user.pop("session_id")
-    times = {"created_at": _utc(user.pop("session_created_at")), "last_seen_at": _utc(user.pop("session_last_seen_at"))}
-    user["active"] = bool(user["active"])
+    times = {"created_at": user.pop("session_created_at"), "last_seen_at": user.pop("session_last_seen_at")}
     now = utcnow()
     if _expired(times, now) or not user["active"]:
         await UserSession.delete().where(UserSession.id == session_id)
@@ -74,13 +73,6 @@ async def load_session(token: str) -> SessionUser | None:
     if now - times["last_seen_at"] > TOUCH_INTERVAL:
         await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == session_id)
     return SessionUser(session_id=session_id, user=user)
-
-
-def _utc(value: dt.datetime | str) -> dt.datetime:
-    """A timestamp as the raw statement returns it: a datetime (PostgreSQL) or ISO text (SQLite), as UTC."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 async def end_session(token: str) -> None:

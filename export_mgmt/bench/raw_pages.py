@@ -13,7 +13,7 @@ Not part of the product: the benchmark's measuring stick.
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -21,10 +21,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from export_mgmt.accounts.services import actor_from_row
+from export_mgmt.accounts.sessions import token_hash
 from export_mgmt.clock import today
 from export_mgmt.i18n import set_locale
 from export_mgmt.settings import get_settings
-from export_mgmt.web.session import SESSION_COOKIE, csrf_token_for
+from export_mgmt.web.session import SESSION_COOKIE, _cookies, csrf_token_for
 from export_mgmt.web.templating import build_environment
 from export_mgmt.workers.schemas import WorkerPage
 from export_mgmt.workers.services import WorkerFilter, _summary
@@ -70,16 +71,7 @@ async def _start() -> None:
         _db.sqlite.execute("PRAGMA foreign_keys = 1")
 
 
-def _cookies(scope: dict) -> dict[str, str]:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            return dict(part.strip().split("=", 1) for part in value.decode("latin-1").split(";") if "=" in part)
-    return {}
-
-
 def _date(value: Any) -> Any:
-    import datetime as dt
-
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -88,7 +80,7 @@ async def _list_page(scope: dict) -> tuple[int, bytes]:
     users = await _db.rows(
         "SELECT s.id AS session_id, " + ", ".join(f"u.{c}" for c in USER_COLUMNS)
         + " FROM user_session s JOIN app_user u ON u.id = s.\"user\" WHERE s.token_hash = ?",
-        hashlib.sha256(token.encode()).hexdigest())
+        token_hash(token))
     if not users or not users[0]["active"]:
         return 302, b""
     actor = actor_from_row(users[0], "127.0.0.1")

@@ -167,7 +167,9 @@ def _discard_pool(broken: ProcessPoolExecutor) -> None:
     with _pool_lock:
         if _pool is broken:
             _pool = None
-    broken.shutdown(wait=False, cancel_futures=True)
+    # No cancel_futures: a broken pool fails every future it holds itself, and on Python 3.11 its manager
+    # thread raises InvalidStateError on any we cancelled first (it sets the exception without looking).
+    broken.shutdown(wait=False)
 
 
 def shutdown() -> None:
@@ -225,8 +227,8 @@ class InProcess:
     def _broken(self) -> None:
         # A pool process died (killed, out of memory): the rest is done here; a new pool starts next time.
         _discard_pool(self.executor)
-        for future in self.pending.values():
-            future.cancel()
+        for future in self.pending.values():  # not cancelled (see _discard_pool): the pool fails them
+            future.add_done_callback(_seen)
         self.pending.clear()
         self.fallback = InThread()
 
@@ -244,6 +246,12 @@ class InProcess:
                 await asyncio.wrap_future(self.executor.submit(_forget_there, self.token))
             except (BrokenProcessPool, RuntimeError):  # the pool is gone, and the sheet with it
                 pass
+
+
+def _seen(future: asyncio.Future) -> None:
+    """A dropped batch's BrokenProcessPool, taken so that asyncio does not report it as never retrieved."""
+    if not future.cancelled():
+        future.exception()
 
 
 def place_for(data: bytes, token: str) -> InThread | InProcess:

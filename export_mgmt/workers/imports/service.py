@@ -157,7 +157,7 @@ async def _judge_and_write(actor: Actor, opened: judging.Opened, place: judging.
             for k, (start, stop) in enumerate(work):
                 part = await place.result(k)
                 # Kept: the workers are written below (or held back), the numbers only where finish() needs them.
-                validator.merge(part, keep_good=False, details_for=repeated)
+                validator.merge(part, details_for=repeated)
                 judged += stop - start
                 report("validating", judged, opened.row_count)
                 hits = _pool_errors(actor, part, in_the_pool)

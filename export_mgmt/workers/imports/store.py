@@ -7,8 +7,9 @@
   SQLite: the new keys are read back in one SELECT by identity number.
 - Skills and languages: per chunk, by executemany (SQLite) or one INSERT … SELECT FROM unnest(arrays)
   (PostgreSQL).
-- Audit: one row per worker ("created", with the masked number, the name, the county and the file), written by
-  ONE INSERT … SELECT from the new worker rows, and one row for the import itself (who, which file, the counts).
+- Audit: one row per worker ("created", with the masked number, the name, the county and the file), written per
+  chunk by ONE INSERT … SELECT from the new worker rows, and one row for the import itself (who, which file,
+  the counts).
 
 Any failure rolls everything back: an import is never half-written.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -32,7 +33,7 @@ from export_mgmt.db import engine
 from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 from export_mgmt.workers.validation import CleanWorker
 
-CHUNK_ROWS = 10_000  # rows per COPY / executemany; progress is reported after each chunk
+CHUNK_ROWS = 10_000  # rows per COPY / executemany (an import's batches are smaller; its held-back rows may not be)
 
 
 def _is_postgres() -> bool:
@@ -158,8 +159,7 @@ def id_number_of(packed: Packed) -> str:
     return packed[0][_number_index()]
 
 
-async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str,
-                         progress: Callable[[int], None] | None = None) -> list[int]:
+async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str) -> list[int]:
     """Insert the workers (pack()ed), their skills and languages and their audit rows; return the new ids in row
     order."""
     names = _worker_columns()[0]
@@ -186,12 +186,8 @@ async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str,
             by_number = await _ids_by_number(numbers)
             chunk_ids = [by_number[number] for number in numbers]
         ids.extend(chunk_ids)
-        children = Children()
-        children.add(chunk, chunk_ids)
-        await children.write()
+        await _write_children(chunk, chunk_ids)
         await _audit_rows(actor, chunk_ids, now, note)
-        if progress:
-            progress(len(ids))
     return ids
 
 
@@ -211,23 +207,16 @@ def _sqlite_rows(names: Sequence[str], chunk: Sequence[Packed], stamps: tuple) -
     return rows
 
 
-class Children:
-    """The skills and languages of inserted workers, as rows for their two tables."""
-
-    def __init__(self) -> None:
-        self.skills: list[tuple] = []
-        self.languages: list[tuple] = []
-
-    def add(self, workers: Sequence[Packed], ids: Sequence[int]) -> None:
-        for (_values, skills, languages), worker_id in zip(workers, ids):
-            self.skills.extend((worker_id, *skill) for skill in skills)
-            self.languages.extend((worker_id, *language) for language in languages)
-
-    async def write(self) -> None:
-        await _insert_rows(WorkerSkill._meta.tablename, ("worker", "trade", "level", "certificate_no"),
-                           ("integer", "varchar", "varchar", "varchar"), self.skills)
-        await _insert_rows(WorkerLanguage._meta.tablename, ("worker", "language", "level", "test_name", "score"),
-                           ("integer", "varchar", "varchar", "varchar", "integer"), self.languages)
+async def _write_children(workers: Sequence[Packed], ids: Sequence[int]) -> None:
+    """The skills and languages of the inserted workers."""
+    skills = [(worker_id, *skill) for (_values, worker_skills, _langs), worker_id in zip(workers, ids)
+              for skill in worker_skills]
+    languages = [(worker_id, *language) for (_values, _skills, worker_langs), worker_id in zip(workers, ids)
+                 for language in worker_langs]
+    await _insert_rows(WorkerSkill._meta.tablename, ("worker", "trade", "level", "certificate_no"),
+                       ("integer", "varchar", "varchar", "varchar"), skills)
+    await _insert_rows(WorkerLanguage._meta.tablename, ("worker", "language", "level", "test_name", "score"),
+                       ("integer", "varchar", "varchar", "varchar", "integer"), languages)
 
 
 async def _insert_rows(table: str, columns: Sequence[str], types: Sequence[str], rows: Sequence[tuple]) -> None:

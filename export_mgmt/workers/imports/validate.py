@@ -273,22 +273,18 @@ class RowValidator:
         result.good.extend(good)
         return good
 
-    def merge(self, part: Validated, keep_good: bool = True, details_for: Container[int] | None = None) -> None:
-        """Take in a batch judged elsewhere (judging.judge), as if run() had judged it here.
-
-        keep_good=False keeps only the good rows' numbers (with None for the worker): the caller has the
-        workers and writes them, and 100,000 of them would otherwise stay in memory to the end. details_for:
-        the only rows whose identity numbers (as typed and as parsed) are kept, for finish(): those whose
-        number the file may repeat (repeated_numbers); the caller reads the rest from the part itself."""
+    def merge(self, part: Validated, details_for: Container[int]) -> None:
+        """Take in a batch judged elsewhere (judging.judge), as if run() had judged it here, keeping only what
+        finish() needs: the good rows by their row numbers (the caller writes their workers, and 100,000 of them would
+        otherwise stay in memory to the end), and identity numbers (as typed and as parsed) only for details_for,
+        the rows whose number the file may repeat (repeated_numbers); the caller reads the rest from the part."""
         result = self.result
         result.rows_read += part.rows_read
         result.example_rows += part.example_rows
-        result.good.extend(part.good if keep_good else [(row, None) for row, _worker in part.good])
+        result.good.extend((row, None) for row, _worker in part.good)
         result.errors.extend(part.errors)
-        typed, numbers = part.typed_ids, part.numbers
-        if details_for is not None:
-            typed = {row: text for row, text in typed.items() if row in details_for}
-            numbers = {row: number for row, number in numbers.items() if row in details_for}
+        typed = {row: text for row, text in part.typed_ids.items() if row in details_for}
+        numbers = {row: number for row, number in part.numbers.items() if row in details_for}
         result.typed_ids.update(typed)
         result.numbers.update(numbers)
         for row, number in numbers.items():
