@@ -99,11 +99,16 @@ async def update_versioned(table, row_id: int, values: dict) -> None:
 
 
 def contains(column, text: str):
-    """`column` contains `text`, ignoring case; LIKE wildcards the user typed are taken as nothing.
+    """`column` contains `text`, ignoring case; LIKE wildcards the user typed are taken as nothing."""
+    return like_ignoring_case(column, contains_pattern(text))
 
-    SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
-    """
-    pattern = "%" + text.strip().replace("%", "").replace("_", "") + "%"
+
+def contains_pattern(text: str) -> str:
+    return "%" + text.strip().replace("%", "").replace("_", "") + "%"
+
+
+def like_ignoring_case(column, pattern: str):
+    """SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE."""
     return column.like(pattern) if is_sqlite() else column.ilike(pattern)
 
 

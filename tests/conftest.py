@@ -39,8 +39,8 @@ from export_mgmt.schema import migrate  # noqa: E402
 
 TABLES = ["rating_grade", "rating_parameter", "export_target", "public_attempt", "complaint_document",
           "complaint_inspector", "complaint_worker", "complaint", "notification", "job_run", "case_referral",
-          "case_inspector", "inspection_case", "followup_document", "followup", "followup_rule", "calendar_day",
-          "calendar_year", "fee_entry", "placement_document",
+          "case_inspector", "inspection_case", "followup_document", "followup_sweep", "followup", "followup_rule",
+          "calendar_day", "calendar_year", "fee_entry", "placement_document",
           "placement_event", "placement", "api_token", "broker", "reserve_fund_entry", "licence_status_change",
           "licence", "employer", "worker_language", "worker_skill", "worker", "login_failure", "user_session",
           "audit_log", "app_user", "agency"]

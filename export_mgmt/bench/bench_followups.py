@@ -200,7 +200,7 @@ def placement_insert(numbers: str, days_before_on: Callable[[str], str], first_w
 
     Row i gets a programme by the mix, a departure within the last five years (0–1,825 days before `on`), a
     contract of the programme's length (12–58 months overall) ending departure + months × 30.44 days, and the
-    status working since departure. Deterministic, so both engines load the same rows.
+    status working since departure, last written (updated_at) then. Deterministic, so both engines load the same rows.
     """
     domestic = 100 - MIX[-1].percent
     group = "CASE y.u % 4 " + " ".join(f"WHEN {k} THEN {_q(g)}" for k, (g, _) in enumerate(DOMESTIC_PLACES)) + " END"
@@ -212,7 +212,7 @@ def placement_insert(numbers: str, days_before_on: Callable[[str], str], first_w
     contract_end = days_before_on("y.off - y.months * 1461 / 48")
     columns = ("worker, agency, destination_country, destination_city, destination_group, programme, job_title, "
                "sector, contract_start, contract_end, wage_currency, basic_wage, gross_wage, departure_date, "
-               "accident_insurance, insurance_policy_no, status, status_changed_on, created_by")
+               "accident_insurance, insurance_policy_no, status, status_changed_on, created_by, updated_at")
     return (
         f"INSERT INTO placement ({columns}) "
         f"SELECT {int(first_worker)} + y.i % {int(workers)}, {int(agency)}, {_by_share([_q(s.country) for s in MIX])}, "
@@ -221,7 +221,7 @@ def placement_insert(numbers: str, days_before_on: Callable[[str], str], first_w
         f"{_by_share([_q(s.programme) for s in MIX])}, 'worker', {_by_share([_q(s.sector) for s in MIX])}, "
         f"{departure}, {contract_end}, {_by_share([_q(s.currency) for s in MIX])}, "
         f"{_by_share([str(s.basic_wage) for s in MIX])}, {_by_share([str(s.gross_wage) for s in MIX])}, "
-        f"{departure}, TRUE, 'BENCH-' || y.i, 'working', {departure}, 'bench' "
+        f"{departure}, TRUE, 'BENCH-' || y.i, 'working', {departure}, 'bench', {departure} "
         f"FROM (SELECT d.*, {months} AS months FROM ({draw}) d) y"
     )
 
@@ -390,7 +390,8 @@ class PostgresBench:
             await self.conn.execute("ALTER TABLE placement SET (autovacuum_enabled = off)")
 
     async def empty_followups(self) -> None:
-        await self.conn.execute("TRUNCATE followup RESTART IDENTITY CASCADE")
+        # With what the sweeps remember covering: a first run is a first run.
+        await self.conn.execute("TRUNCATE followup, followup_sweep RESTART IDENTITY CASCADE")
 
     async def settle(self) -> None:
         await self.conn.execute("CHECKPOINT")
@@ -512,6 +513,7 @@ class SqliteBench:
     async def empty_followups(self) -> None:
         assert self.conn is not None
         self.conn.execute("DELETE FROM followup")
+        self.conn.execute("DELETE FROM followup_sweep")  # what the sweeps remember covering: a first run is a first run
 
     async def settle(self) -> None:
         self._one("PRAGMA wal_checkpoint(TRUNCATE)")

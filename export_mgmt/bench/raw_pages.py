@@ -1,12 +1,22 @@
-"""The page benchmark's baseline: the worker list page served by a bare ASGI callable and the raw driver.
+"""The page benchmark's baseline: the application's worker pages served by a bare ASGI callable and the raw driver.
 
-It does the work the application's page does, without the framework and the ORM: the session looked up by
-the cookie's token hash (with the user), the unread-notification count, the page of 50 workers and their
-count, each one SQL statement through sqlite3 (called directly, no thread) or an asyncpg pool; then the
-application's own template, rendered by the application's own Jinja environment, with the same context. Run by
-uvicorn as the application is:
+It does the work the application does, without the framework and the ORM, each step one SQL statement through
+sqlite3 (called directly, no thread) or an asyncpg pool:
 
-    DATABASE_URL=… uvicorn export_mgmt.bench.raw_pages:app
+- `/workers/?…` (the list, or a search by identity number): the session looked up by the cookie's token hash
+  (with the user), the unread-notification count, the page of 50 workers and their count; then the
+  application's own template, rendered by the application's own Jinja environment, with the same context;
+- `/api/v1/workers/by-id-number/{number}`: the session, the worker (within the user's county), its skills and
+  languages; the same record (workers.services.record) encoded as JSON.
+
+Two ways to serve it, both run by uvicorn as the application is:
+
+- `framework_app`: the same work in handlers of a bare Litestar application (routing, path parameters and
+  responses by the framework the product is built on; no middleware, guards or dependency injection): the
+  baseline the targets are set against, the limit of the database and the framework together;
+- `app`: a bare ASGI callable, no framework at all: the floor, reported beside it.
+
+    DATABASE_URL=… uvicorn export_mgmt.bench.raw_pages:framework_app
 
 Not part of the product: the benchmark's measuring stick.
 """
@@ -15,20 +25,25 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
+import msgspec
+from litestar import Litestar, Request, Response, get
+
 from export_mgmt.accounts.services import actor_from_row
 from export_mgmt.accounts.sessions import token_hash
 from export_mgmt.clock import today
 from export_mgmt.i18n import set_locale
+from export_mgmt.idnumber import IdNumberError, parse
 from export_mgmt.settings import get_settings
 from export_mgmt.web.session import SESSION_COOKIE, _cookies, csrf_token_for
 from export_mgmt.web.templating import build_environment
 from export_mgmt.workers.schemas import WorkerPage
-from export_mgmt.workers.services import WorkerFilter, _summary
+from export_mgmt.workers.services import WorkerFilter, _summary, record
 
 USER_COLUMNS = ("id", "username", "display_name", "role", "county_code", "agency", "locale", "active")
 LIST_COLUMNS = "id, id_number, name, sex, birth_date, county_code, township_name, status, intention"
@@ -75,15 +90,28 @@ def _date(value: Any) -> Any:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-async def _list_page(scope: dict) -> tuple[int, bytes]:
+def _timestamp(value: Any) -> Any:
+    """A stored time stamp as Piccolo reads it: aware, in UTC (SQLite's CURRENT_TIMESTAMP text has no zone)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+
+
+async def _actor(scope: dict):
     token = _cookies(scope).get(SESSION_COOKIE, "")
     users = await _db.rows(
         "SELECT s.id AS session_id, " + ", ".join(f"u.{c}" for c in USER_COLUMNS)
         + " FROM user_session s JOIN app_user u ON u.id = s.\"user\" WHERE s.token_hash = ?",
         token_hash(token))
     if not users or not users[0]["active"]:
+        return None, token
+    return actor_from_row(users[0], "127.0.0.1"), token
+
+
+async def _list_page(scope: dict) -> tuple[int, bytes]:
+    actor, token = await _actor(scope)
+    if actor is None:
         return 302, b""
-    actor = actor_from_row(users[0], "127.0.0.1")
     unread = (await _db.rows("SELECT count(*) AS n FROM notification WHERE \"user\" = ? AND read_at IS NULL",
                              actor.id))[0]["n"]
     query = dict(parse_qsl(scope.get("query_string", b"").decode()))
@@ -92,7 +120,13 @@ async def _list_page(scope: dict) -> tuple[int, bytes]:
     if actor.county_scope:
         where.append("county_code = ?")
         params.append(actor.county_scope)
-    if flt.q:  # as the application's search: a name, or (for roles that see numbers) a number's beginning
+    # As the application's search: a whole identity number, else a name or (for roles that see numbers in full)
+    # a number's beginning.
+    number = _number(flt.q) if flt.q else None
+    if number:
+        where.append("id_number = ?")
+        params.append(number)
+    elif flt.q:
         like = "LIKE" if _db.sqlite is not None else "ILIKE"
         if actor.sees_full_id_numbers and flt.q.isalnum():
             where.append(f"(name {like} ? OR id_number LIKE ?)")
@@ -120,6 +154,40 @@ async def _list_page(scope: dict) -> tuple[int, bytes]:
     return 200, html.encode()
 
 
+def _number(text: str) -> str | None:
+    try:
+        return parse(text.strip(), today=today()).number
+    except IdNumberError:
+        return None
+
+
+async def _record(scope: dict, raw: str) -> tuple[int, bytes]:
+    actor, _token = await _actor(scope)
+    if actor is None:
+        return 401, b""
+    number = _number(urllib.parse.unquote(raw))
+    if number is None:
+        return 404, b""
+    where, params = "id_number = ?", [number]
+    if actor.county_scope:
+        where += " AND county_code = ?"
+        params.append(actor.county_scope)
+    rows = await _db.rows(f"SELECT * FROM worker WHERE {where}", *params)
+    if not rows:
+        return 404, b""
+    row = rows[0]
+    for key in ("birth_date", "health_check_date"):
+        row[key] = _date(row[key])
+    for key in ("created_at", "updated_at"):
+        row[key] = _timestamp(row[key])
+    skills = await _db.rows("SELECT * FROM worker_skill WHERE worker = ? ORDER BY id", row["id"])
+    languages = await _db.rows("SELECT * FROM worker_language WHERE worker = ? ORDER BY id", row["id"])
+    return 200, msgspec.json.encode(record(actor, row, skills, languages, today()))
+
+
+RECORD_PATH = "/api/v1/workers/by-id-number/"
+
+
 async def app(scope: dict, receive, send) -> None:
     if scope["type"] == "lifespan":
         while True:
@@ -132,11 +200,36 @@ async def app(scope: dict, receive, send) -> None:
                     await _db.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+    kind = b"text/html; charset=utf-8"
     if scope["path"] == "/workers/":
         status, body = await _list_page(scope)
+    elif scope["path"].startswith(RECORD_PATH):
+        status, body = await _record(scope, scope["path"][len(RECORD_PATH):])
+        kind = b"application/json"
     else:
         status, body = 404, b"not found"
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                "headers": [(b"content-type", kind),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def _framework_app() -> Litestar:
+    @get("/workers/")
+    async def list_page(request: Request) -> Response:
+        status, body = await _list_page(request.scope)
+        return Response(body, status_code=status, media_type="text/html; charset=utf-8")
+
+    @get("/api/v1/workers/by-id-number/{number:str}")
+    async def by_id_number(request: Request, number: str) -> Response:
+        status, body = await _record(request.scope, number)
+        return Response(body, status_code=status, media_type="application/json")
+
+    async def stop() -> None:
+        if _db.pool is not None:
+            await _db.pool.close()
+
+    return Litestar([list_page, by_id_number], on_startup=[_start], on_shutdown=[stop], openapi_config=None)
+
+
+framework_app = _framework_app()

@@ -2,15 +2,22 @@
 
 Every sweep is a handful of set-based statements (one INSERT … SELECT per schedule rule) and idempotent: the
 unique index on (placement, kind, seq, inspection_case) turns a second run, or a second process, into no-ops.
+
+Generation remembers what each rule's statement covered (followup_sweep: the due-date window, and when the sweep
+started). A run whose window lies inside the one already covered (a re-run the same day, a second scheduler
+process, a restart after a crash) only looks at the placements written since: recomputing every placement's
+schedule cost a re-run a third (PostgreSQL) to nine tenths (SQLite) of a first run, for no new rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from export_mgmt.clock import utcnow
 from export_mgmt.db import execute_counted, is_sqlite, sql_text, write_transaction
 from export_mgmt.followups.schedule import MAX_MONTHS, Rule, load_rules, programmes_by_rule
+from export_mgmt.followups.tables import FollowUpSweep
 from export_mgmt.placements.lifecycle import FINISHED
 
 # Placements whose worker has left and is not back: these are followed up on the schedule.
@@ -23,6 +30,10 @@ LOOKBACK_DAYS = 90
 # The departure, or for a placement reported without one, the contract start.
 ANCHOR = "COALESCE(p.departure_date, p.contract_start)"
 CONFLICT = "ON CONFLICT (placement, kind, seq, inspection_case) DO NOTHING"
+# A placement written this long before the last sweep started still counts as written since: its transaction may
+# have taken its time stamp before that sweep began and committed after the sweep read the table, and app
+# instances' clocks may differ a little. Re-sweeping a few placements twice costs nothing (ON CONFLICT).
+WRITTEN_SINCE_MARGIN = dt.timedelta(hours=1)
 INSERT = ("INSERT INTO followup (placement, kind, seq, inspection_case, due_date, overdue_after, status, "
           "created_at)")
 
@@ -48,9 +59,12 @@ def add_months(expr: str, months: str) -> str:
     return f"min({same_day}, {month_end})"
 
 
-def _statement(rule: Rule, programmes: list[str]) -> str:
-    """One INSERT … SELECT creating this rule's follow-ups that are due by the horizon."""
+def _statement(rule: Rule, programmes: list[str], written_since: bool = False) -> str:
+    """One INSERT … SELECT creating this rule's follow-ups that are due by the horizon; with written_since, only
+    for the placements written (updated_at) since a time given as the second parameter."""
     where = f"p.programme IN {_in(programmes)}"
+    if written_since:
+        where += " AND p.updated_at >= {}"
     months = ""
     if rule.kind == "arrival":
         source = (f"SELECT p.id AS placement, 1 AS seq, {add_days(ANCHOR, rule.offset_days)} AS due "
@@ -90,9 +104,34 @@ async def generate_due(on: dt.date, rules: list[Rule] | None = None) -> int:
     horizon, lookback = on + dt.timedelta(days=LEAD_DAYS), on - dt.timedelta(days=LOOKBACK_DAYS)
     created = 0
     for rule, programmes in programmes_by_rule(rules):
+        statement = _statement(rule, programmes)
+        # The statement's text is the rule (kind, months, offsets, grace) and its programmes: a rule edited, or
+        # a programme given rules of its own, is a new statement and sweeps everything again.
+        key = hashlib.sha256(statement.encode()).hexdigest()
         async with write_transaction():
-            created += await execute_counted(_statement(rule, programmes), utcnow(), horizon, lookback)
+            started = utcnow()
+            covered = await _covered(key)
+            if covered and covered["lookback"] <= lookback and horizon <= covered["horizon"]:
+                since = covered["swept_at"] - WRITTEN_SINCE_MARGIN
+                created += await execute_counted(_statement(rule, programmes, written_since=True), started, since,
+                                                 horizon, lookback)
+            else:
+                created += await execute_counted(statement, started, horizon, lookback)
+            # After a written-since run, every placement is covered for the narrower of the two windows.
+            await _record_coverage(key, lookback, horizon, started)
     return created
+
+
+async def _covered(key: str) -> dict | None:
+    return await FollowUpSweep.select(FollowUpSweep.lookback, FollowUpSweep.horizon, FollowUpSweep.swept_at).where(
+        FollowUpSweep.statement == key).first()
+
+
+async def _record_coverage(key: str, lookback: dt.date, horizon: dt.date, started: dt.datetime) -> None:
+    # An upsert: two scheduler processes may sweep the same rule at once.
+    await execute_counted("INSERT INTO followup_sweep (statement, lookback, horizon, swept_at) VALUES ({}, {}, {}, {}) "
+                          "ON CONFLICT (statement) DO UPDATE SET lookback = excluded.lookback, "
+                          "horizon = excluded.horizon, swept_at = excluded.swept_at", key, lookback, horizon, started)
 
 
 async def generate_rechecks(on: dt.date) -> int:

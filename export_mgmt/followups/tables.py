@@ -85,3 +85,13 @@ class FollowUpDocument(Table, tablename="followup_document"):
     stored_name = Varchar(length=100, help_text="File name under DATA_DIR/uploads, outside the web root")
     uploaded_at = Timestamptz(default=TimestamptzNow())
     uploaded_by = Varchar(length=100, default="")
+
+
+class FollowUpSweep(Table, tablename="followup_sweep"):
+    """What the last generation sweep of one statement covered (sweeps.generate_due): an immediate re-run then
+    need look only at the placements written since, not recompute every placement's schedule."""
+
+    statement = Varchar(length=64, unique=True, help_text="SHA-256 of the rule's INSERT … SELECT")
+    lookback = Date(help_text="Due dates from here …")
+    horizon = Date(help_text="… to here were generated for every placement")
+    swept_at = Timestamptz(default=TimestamptzNow(), help_text="When that sweep started")

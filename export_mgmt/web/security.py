@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
@@ -14,6 +13,11 @@ HEADERS = {
 }
 
 
+# As ASGI wants them (lower-case bytes), made once: this runs on every response.
+_ENCODED = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+_WITHOUT_CSP = [(name, value) for name, value in _ENCODED if name != b"content-security-policy"]
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -22,16 +26,15 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # The OpenAPI viewer pages load their own scripts.
+        extra = _WITHOUT_CSP if scope["path"].startswith("/api/schema") else _ENCODED
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if scope["path"].startswith("/api/schema"):
-                    # The OpenAPI viewer pages load their own scripts.
-                    del headers["content-security-policy"]
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _value in headers}
+                headers.extend(item for item in extra if item[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -125,8 +125,12 @@ class SessionMiddleware:
         state["locale"] = locale or DEFAULT_LOCALE
         set_locale(state["locale"])
 
+        if not set_cookies:  # most requests: no cookie to set, so no wrapper around send
+            await self.app(scope, receive, send)
+            return
+
         async def send_with_cookies(message: Message) -> None:
-            if message["type"] == "http.response.start" and set_cookies:
+            if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
                 for value in set_cookies:
                     headers.add("set-cookie", value)

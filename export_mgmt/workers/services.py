@@ -11,10 +11,19 @@ from piccolo.query.functions.aggregate import Count
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.audit import services as audit
 from export_mgmt.clock import today
-from export_mgmt.db import contains, is_unique_violation, update_versioned, where_all, write_transaction
+from export_mgmt.db import (
+    contains_pattern,
+    is_unique_violation,
+    like_ignoring_case,
+    update_versioned,
+    where_all,
+    write_transaction,
+)
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import _
 from export_mgmt.idnumber import IdNumberError, age_on, birth_date_cutoff, is_4050, mask, parse
+from export_mgmt.prepared import Slot
+from export_mgmt.prepared import rows as prepared_rows
 from export_mgmt.regions import county_name
 from export_mgmt.workers.schemas import (
     LanguageRead,
@@ -29,10 +38,20 @@ from export_mgmt.workers.tables import Worker, WorkerLanguage, WorkerSkill
 from export_mgmt.workers.validation import clean
 
 
-def _scope(actor: Actor) -> list[Where]:
+def _scope(actor: Actor, values: dict | None = None) -> list[Where]:
     if not actor.can_read_workers:
         raise AccessDenied()
-    return [Worker.county_code == actor.county_scope] if actor.county_scope else []
+    if not actor.county_scope:
+        return []
+    return [Worker.county_code == _value(values, "scope_county", actor.county_scope)]
+
+
+def _value(values: dict | None, name: str, value):
+    """`value` itself, or, when the query is being prepared (values is a dict), a Slot that takes it."""
+    if values is None:
+        return value
+    values[name] = value
+    return Slot(name)
 
 
 @dataclass(frozen=True)
@@ -46,35 +65,43 @@ class WorkerFilter:
     group_4050: bool = False
 
 
-def _filter_conditions(flt: WorkerFilter, on: dt.date, actor: Actor) -> list:
+def _filter_conditions(flt: WorkerFilter, on: dt.date, actor: Actor, values: dict | None = None) -> list:
+    """The filter's conditions; with `values`, written with Slots (prepared.rows) whose values it collects, the
+    names of which then say which conditions the query has."""
     conditions = []
     q = flt.q.strip()
     if q:
         try:
-            conditions.append(Worker.id_number == parse(q, today=on).number)
+            conditions.append(Worker.id_number == _value(values, "number", parse(q, today=on).number))
         except IdNumberError:
-            name_match = contains(Worker.name, q)
+            name_match = _contains(Worker.name, q, values, "name")
             # Partial numbers only for roles that see numbers in full: prefixes would unmask them.
             if actor.sees_full_id_numbers and q.isalnum():
-                name_match = name_match | Worker.id_number.like(f"{q.upper()}%")
+                name_match = name_match | Worker.id_number.like(_value(values, "prefix", f"{q.upper()}%"))
             conditions.append(name_match)
     if flt.county_code:
-        conditions.append(Worker.county_code == flt.county_code)
+        conditions.append(Worker.county_code == _value(values, "county", flt.county_code))
     if flt.township:
-        conditions.append((Worker.township_code == flt.township) | contains(Worker.township_name, flt.township))
+        conditions.append((Worker.township_code == _value(values, "township", flt.township))
+                          | _contains(Worker.township_name, flt.township, values, "township_name"))
     if flt.status:
-        conditions.append(Worker.status == flt.status)
+        conditions.append(Worker.status == _value(values, "status", flt.status))
     if flt.intention:
-        conditions.append(Worker.intention == flt.intention)
+        conditions.append(Worker.intention == _value(values, "intention", flt.intention))
     if flt.skill:
-        with_skill = WorkerSkill.select(WorkerSkill.worker).where(contains(WorkerSkill.trade, flt.skill))
+        with_skill = WorkerSkill.select(WorkerSkill.worker).where(
+            _contains(WorkerSkill.trade, flt.skill, values, "skill"))
         conditions.append(Worker.id.is_in(with_skill))
     if flt.group_4050:
         conditions.append(
-            ((Worker.sex == "F") & (Worker.birth_date <= birth_date_cutoff(40, on)))
-            | ((Worker.sex == "M") & (Worker.birth_date <= birth_date_cutoff(50, on)))
+            ((Worker.sex == "F") & (Worker.birth_date <= _value(values, "born_f", birth_date_cutoff(40, on))))
+            | ((Worker.sex == "M") & (Worker.birth_date <= _value(values, "born_m", birth_date_cutoff(50, on))))
         )
     return conditions
+
+
+def _contains(column, text: str, values: dict | None, name: str):
+    return like_ignoring_case(column, _value(values, name, contains_pattern(text)))
 
 
 def _summary(row: dict, on: dt.date) -> WorkerSummary:
@@ -86,26 +113,45 @@ def _summary(row: dict, on: dt.date) -> WorkerSummary:
     )
 
 
+SUMMARY_COLUMNS = (Worker.id, Worker.id_number, Worker.name, Worker.sex, Worker.birth_date, Worker.county_code,
+                   Worker.township_name, Worker.status, Worker.intention)
+
+
 async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int = 50) -> WorkerPage:
     on = today()
-    conditions = _scope(actor) + _filter_conditions(flt, on, actor)
+    values: dict = {}
+    conditions = _scope(actor, values) + _filter_conditions(flt, on, actor, values)
+    shape = tuple(values)  # which conditions the query has: the Slots' names, in the order they were added
     page = max(page, 1)
-    columns = (Worker.id, Worker.id_number, Worker.name, Worker.sex, Worker.birth_date, Worker.county_code,
-               Worker.township_name, Worker.status, Worker.intention)
-    rows = await where_all(Worker.select(*columns), conditions).order_by(Worker.id, ascending=False).limit(
-        page_size).offset((page - 1) * page_size)
-    total = await where_all(Worker.count(), conditions)
+    rows = await prepared_rows(("worker search", shape), lambda: where_all(
+        Worker.select(*SUMMARY_COLUMNS), conditions).order_by(Worker.id, ascending=False), values,
+        limit=page_size, offset=(page - 1) * page_size)
+    total = (await prepared_rows(("worker count", shape), lambda: where_all(Worker.count(), conditions),
+                                 values))[0]["count"]
     return WorkerPage(items=[_summary(r, on) for r in rows], total=total, page=page, page_size=page_size)
 
 
-async def _load(actor: Actor, condition) -> WorkerRead:
-    rows = await where_all(Worker.select(), _scope(actor) + [condition])
+async def _load(actor: Actor, by: str, key) -> WorkerRead:
+    """One worker by its id or its identity number (`by`), within the actor's scope."""
+    values: dict = {}
+    conditions = _scope(actor, values) + [Worker.id == Slot("key") if by == "id" else Worker.id_number == Slot("key")]
+    values["key"] = key
+    rows = await prepared_rows(("worker record", by, tuple(values)), lambda: where_all(Worker.select(), conditions),
+                               values)
     if not rows:
         raise RecordNotFound()
     row = rows[0]
-    skills = await WorkerSkill.select().where(WorkerSkill.worker == row["id"]).order_by(WorkerSkill.id)
-    languages = await WorkerLanguage.select().where(WorkerLanguage.worker == row["id"]).order_by(WorkerLanguage.id)
-    on = today()
+    child = {"worker": row["id"]}
+    skills = await prepared_rows("worker skills", lambda: WorkerSkill.select().where(
+        WorkerSkill.worker == Slot("worker")).order_by(WorkerSkill.id), child)
+    languages = await prepared_rows("worker languages", lambda: WorkerLanguage.select().where(
+        WorkerLanguage.worker == Slot("worker")).order_by(WorkerLanguage.id), child)
+    return record(actor, row, skills, languages, today())
+
+
+def record(actor: Actor, row: dict, skills: list[dict], languages: list[dict], on: dt.date) -> WorkerRead:
+    """One worker's record as the actor may read it: the number and birth date withheld unless the role sees
+    numbers in full."""
     full = actor.sees_full_id_numbers
     return WorkerRead(
         id=row["id"], id_number=row["id_number"] if full else mask(row["id_number"]), id_number_masked=not full,
@@ -127,7 +173,7 @@ async def _load(actor: Actor, condition) -> WorkerRead:
 
 
 async def get(actor: Actor, worker_id: int) -> WorkerRead:
-    return await _load(actor, Worker.id == worker_id)
+    return await _load(actor, "id", worker_id)
 
 
 async def get_by_id_number(actor: Actor, raw: str) -> WorkerRead:
@@ -135,7 +181,7 @@ async def get_by_id_number(actor: Actor, raw: str) -> WorkerRead:
         number = parse(raw, today=today()).number
     except IdNumberError as exc:
         raise RecordNotFound() from exc
-    return await _load(actor, Worker.id_number == number)
+    return await _load(actor, "id_number", number)
 
 
 def duplicate_message(actor: Actor, existing_county: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from export_mgmt.clock import utcnow
 from export_mgmt.db import is_unique_violation
 from export_mgmt.followups.schedule import load_rules
 from export_mgmt.followups.sweeps import cancel_ended, generate_due, mark_overdue
@@ -243,3 +244,62 @@ async def test_overdue_marking_and_cancelling_when_the_placement_ends():
     assert await statuses() == {late: "overdue", last_day: "pending", done: "done", missed: "overdue",
                                 open_: "cancelled", arrival: "cancelled", back: "pending"}
     assert await cancel_ended() == 0
+
+
+# ---- re-runs inside a window already covered (followup_sweep) ----------------------------------------------
+
+async def _written_days_ago(days: int) -> None:
+    """Every placement as last written `days` ago: older than the margin a re-run looks back over."""
+    await Placement.update({Placement.updated_at: utcnow() - dt.timedelta(days=days)}, force=True)
+
+
+async def test_a_rerun_of_a_covered_window_recomputes_only_placements_written_since():
+    placements, ids = await _placements()
+    await _written_days_ago(2)
+    await generate_due(ON)
+    # A follow-up removed by hand behind the application's back: only a placement written since, or a window not
+    # yet covered, is recomputed, so the same day's re-run does not bring it back ...
+    gone = await FollowUp.select(FollowUp.id).where(FollowUp.placement == ids["jan31"]).order_by(
+        FollowUp.due_date, ascending=False).first()
+    await FollowUp.delete().where(FollowUp.id == gone["id"])
+    assert await generate_due(ON) == 0
+    assert len(await generated()) == len(expected(placements)) - 1
+    # ... and a later day, whose window is new, does.
+    later = ON + dt.timedelta(days=1)
+    await generate_due(later)
+    assert await generated() == expected(placements) | expected(placements, later)
+
+
+async def test_a_rerun_picks_up_placements_changed_or_reported_since_the_last_sweep():
+    specs = {name: SPECS[name] for name in ("jan31", "reported", "old")}
+    placements, ids = await _placements(specs)
+    await _written_days_ago(2)
+    await generate_due(ON)
+    assert _of(await generated(), ids["reported"]) == set()
+    # The reported worker left on 12 May (as placements.services.change_status writes it, stamping updated_at),
+    # and a new placement was reported, both after the morning's sweep.
+    departed = Spec("kr_eps_e9", "departed", departure=D(2026, 5, 12), start=D(2026, 4, 1), end=D(2029, 3, 31))
+    await Placement.update({Placement.status: "departed", Placement.departure_date: D(2026, 5, 12),
+                            Placement.updated_at: utcnow()}).where(Placement.id == ids["reported"])
+    more, more_ids = await _placements({"new": SPECS["new"]})
+    placements[ids["reported"]] = departed
+    placements.update(more)
+
+    added = await generate_due(ON)
+    assert _of(await generated(), ids["reported"]) == {("arrival", 1, D(2026, 5, 26))}
+    assert _of(await generated(), more_ids["new"]) == {("arrival", 1, D(2026, 5, 24))}
+    assert await generated() == expected(placements)
+    assert added == 2
+
+
+async def test_an_edited_rule_sweeps_every_placement_again():
+    placements, ids = await _placements()
+    await _written_days_ago(2)
+    await generate_due(ON)
+    # Arrival checks a week later than before: a new statement, so nothing counts as covered.
+    await FollowUpRule.update({FollowUpRule.offset_days: FollowUpRule.offset_days + 7}).where(
+        FollowUpRule.kind == "arrival")
+    await FollowUp.delete().where(FollowUp.kind == "arrival")
+    await generate_due(ON)
+    rules = [r | {"offset_days": r["offset_days"] + 7} if r["kind"] == "arrival" else r for r in default_rules()]
+    assert await generated() == expected(placements, rules_for=lambda programme: rules)
