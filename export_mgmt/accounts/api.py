@@ -11,7 +11,7 @@ from export_mgmt.accounts import services
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.web.forms import address, cookie
 from export_mgmt.web.guards import CurrentActor, requires_login
-from export_mgmt.web.session import SESSION_COOKIE, csrf_token_for
+from export_mgmt.web.session import SESSION_COOKIE, csrf_token, csrf_token_for
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -51,7 +51,7 @@ class SessionApi(Controller):
 
     @get("/", guards=[requires_login], summary="Who is signed in")
     async def current(self, request: Request, actor: CurrentActor) -> SessionOut:
-        return _out(actor, request.scope["state"]["csrf_token"])
+        return _out(actor, csrf_token(request.scope["state"]))
 
     @delete("/", guards=[requires_login], summary="Sign out", status_code=204)
     async def logout(self, request: Request, actor: CurrentActor) -> Response[None]:

@@ -234,7 +234,8 @@ def worker_rows(count: int) -> list[tuple]:
     for i in range(1, count + 1):
         region = COUNTIES[i % len(COUNTIES)]
         birth = dt.date(1972, 1, 1) + dt.timedelta(days=(i * 7919) % 10950)  # born 1972–2001
-        sequence = i % 1000
+        # (county, birth date, i % 1000) repeats every 219,000 rows; each further block shifts the sequence
+        sequence = (i + 137 * (i // 219_000)) % 1000
         number = make_number(region, birth, sequence)
         if number in seen:
             raise RuntimeError(f"duplicate identity number {number}")

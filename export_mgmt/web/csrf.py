@@ -9,6 +9,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from export_mgmt.errors import FormErrors
 from export_mgmt.i18n import _
+from export_mgmt.web.session import csrf_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -33,7 +34,7 @@ async def verify_csrf(request: Request) -> None:
     sent = request.headers.get(HEADER)
     if not sent and request.content_type[0] in FORM_TYPES:
         sent = (await request.form()).get(FIELD)
-    expected = request.scope.get("state", {}).get("csrf_token", "")
+    expected = csrf_token(request.scope.get("state", {}))
     if sent and expected and hmac.compare_digest(str(sent), expected):
         return None
     if request.route_handler.opt.get("csrf_rerender"):

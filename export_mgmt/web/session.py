@@ -28,6 +28,15 @@ def csrf_token_for(seed: str) -> str:
     return hmac.new(key, f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
 
 
+def csrf_token(state: dict) -> str:
+    """The request's CSRF token (see csrf_token_for), from the seed SessionMiddleware left in the state."""
+    token = state.get("csrf_token")
+    if token is None:
+        seed = state.get("csrf_seed")
+        token = state["csrf_token"] = csrf_token_for(seed) if seed else ""
+    return token
+
+
 def cookie_header(name: str, value: str, max_age: int | None = None) -> str:
     settings = get_settings()
     parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
@@ -109,7 +118,10 @@ class SessionMiddleware:
                 token = None
                 set_cookies.append(cookie_header(SESSION_COOKIE, "", max_age=0))
         anon = cookies.get(ANON_COOKIE)
-        if not anon:
+        if not anon and token is None:
+            # A visitor without a live session gets an anonymous id, to which the forms' CSRF token is bound
+            # (the login form, the public complaint form). Signed in, the session is the seed instead: no new
+            # cookie on every request of an API client that keeps only its session cookie.
             anon = secrets.token_urlsafe(18)
             set_cookies.append(cookie_header(ANON_COOKIE, anon))
         state["actor"] = actor
@@ -119,7 +131,8 @@ class SessionMiddleware:
 
             state["unread"] = await unread_count(actor.id)
         state["session_token"] = token
-        state["csrf_token"] = csrf_token_for(token or f"anon:{anon}")
+        # Worked out when a form or the CSRF check asks for it (csrf_token()), not on every request.
+        state["csrf_seed"] = token or f"anon:{anon}"
         chosen = (actor.locale if actor else None) or cookies.get(LOCALE_COOKIE)
         locale = chosen if chosen in SUPPORTED_LOCALES else negotiate(_header(scope, b"accept-language"))
         state["locale"] = locale or DEFAULT_LOCALE

@@ -17,6 +17,7 @@ from export_mgmt.audit import labels as audit_labels
 from export_mgmt.idnumber import mask
 from export_mgmt.regions import county_name, shenyang_counties, townships_of
 from export_mgmt.settings import Settings
+from export_mgmt.web.session import csrf_token
 from export_mgmt.workers import labels
 
 # Dates are kept in the audit trail as ISO text; people read them in their language.
@@ -91,5 +92,5 @@ def template_config(settings: Settings) -> TemplateConfig:
 def page_context(request: Request, **context: Any) -> dict[str, Any]:
     """What every page needs besides its own data."""
     state = request.scope.get("state", {})
-    return {"actor": state.get("actor"), "csrf_token": state.get("csrf_token", ""), "unread": state.get("unread", 0),
+    return {"actor": state.get("actor"), "csrf_token": csrf_token(state), "unread": state.get("unread", 0),
             **context}
