@@ -79,7 +79,8 @@ def source_row(i: int) -> tuple:
             trade, level, language, score)
 
 
-def build_workbook(rows: int) -> bytes:
+def build_workbook(rows: int, first: int = 0) -> bytes:
+    """A register of `rows` workers: source_row(first) onwards."""
     import xlsxwriter
 
     from export_mgmt.workers import labels
@@ -94,7 +95,7 @@ def build_workbook(rows: int) -> bytes:
     for col, key in enumerate(COLUMNS):
         sheet.write_string(0, col, header_text(BY_KEY[key], "zh_CN"))
     for i in range(rows):
-        number, name, county, phone, education, intention, trade, level, language, score = source_row(i)
+        number, name, county, phone, education, intention, trade, level, language, score = source_row(first + i)
         values = (number, name, county, phone, label(labels.EDUCATION, education),
                   label(labels.INTENTION, intention), trade, level, label(labels.LANGUAGES, language)
                   if language else "", score)

@@ -225,6 +225,8 @@ def same_content(page: Page, urls: dict[str, str], cookie: str) -> dict[str, int
 # timed wrk run), then for as long as the upload takes; the target: a p99 during the import of at most 3× the idle
 # p99.
 SAMPLE_INTERVAL_S = 0.01
+WARM_UP_ROWS = 20_000  # above the size that imports judge in a process of their own (judging.PROCESS_MIN_BYTES)
+OTHER_WORKERS = 200_000  # offset between the workbooks' rows (bench_import.source_row), so none repeats another
 IMPORT_TARGET = 3.0
 
 
@@ -270,49 +272,79 @@ def sample(port: int, path: str, cookie: str, during: Callable[[], Any] | None, 
     if sampler.failures:
         raise SystemExit(f"{sampler.failures} requests for {path} failed while sampling")
     return {"p99 ms": p99(sampler.latencies), "median ms": statistics.median(sampler.latencies),
-            "samples": len(sampler.latencies), "seconds": elapsed, "outcome": outcome}
+            "samples": len(sampler.latencies), "seconds": elapsed, "outcome": outcome, "latencies": sampler.latencies}
 
 
-def upload_workbook(port: int, token: str, data: bytes) -> int:
-    """POST the workbook to the import page as the browser's form would (import the valid rows); the answer
-    comes when the import has finished. Returns the status (303/302: done, the result page follows)."""
+def upload_workbook(port: int, token: str, data: bytes) -> str:
+    """POST the workbook to the import page as the browser's form would (import the valid rows), then follow
+    the result page until the import has finished (the upload answers after a few seconds at most, the page
+    then reloads itself while the import runs). Returns the finished page."""
     from export_mgmt.web.session import SESSION_COOKIE, csrf_token_for
 
+    cookie = f"{SESSION_COOKIE}={token}"
     boundary = uuid.uuid4().hex
     parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nvalid_rows\r\n".encode(),
              (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"register.xlsx\"\r\n"
               "Content-Type: application/octet-stream\r\n\r\n").encode(), data, f"\r\n--{boundary}--\r\n".encode()]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    connection.request("POST", "/workers/import", body=b"".join(parts), headers={
-        "Cookie": f"{SESSION_COOKIE}={token}", "X-CSRF-Token": csrf_token_for(token),
-        "Content-Type": f"multipart/form-data; boundary={boundary}"})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    if response.status not in (302, 303):
-        raise SystemExit(f"the import upload answered {response.status}: {body[:500]!r}")
-    return response.status
+    try:
+        connection.request("POST", "/workers/import", body=b"".join(parts), headers={
+            "Cookie": cookie, "X-CSRF-Token": csrf_token_for(token),
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        body = response.read()
+        if response.status not in (302, 303):
+            raise SystemExit(f"the import upload answered {response.status}: {body[:500]!r}")
+        location = response.getheader("location")
+        while True:
+            connection.request("GET", location, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            page = response.read().decode()
+            if response.status != 200:
+                raise SystemExit(f"the import's page answered {response.status}")
+            if 'id="import-progress"' not in page:
+                break
+            time.sleep(0.1)
+    finally:
+        connection.close()
+    if 'id="import-failed"' in page:
+        raise SystemExit("the import failed:\n" + page[:2000])
+    return page
 
 
 def import_latency(args, port: int, token: str, id_number: str) -> dict[str, Any]:
-    """The record page's p99 idle, then while the server imports a workbook of args.import_rows workers."""
+    """The record page's p99 idle, then while the server imports workbooks of args.import_rows workers, one after
+    another (args.repeat of them, each of other workers; the samples of all are pooled)."""
     from export_mgmt.bench.bench_import import build_workbook
     from export_mgmt.web.session import SESSION_COOKIE
 
     cookie = f"{SESSION_COOKIE}={token}"
     path = pages(id_number)[1].path
-    with Progress(f"build a workbook of {args.import_rows:,} workers"):
-        data = build_workbook(args.import_rows)
+    with Progress(f"build {args.repeat} workbooks of {args.import_rows:,} workers"):
+        books = [build_workbook(args.import_rows, first=k * OTHER_WORKERS) for k in range(args.repeat)]
+    # The server's first large import starts its judging process (a Python interpreter importing the application,
+    # about a second of a core, before it lowers its priority), which a server does once and keeps. That first
+    # import is made with other workers, and timed too; the measured ones come next.
+    with Progress(f"first import of {WARM_UP_ROWS:,} other workers (starts the judging process)") as step:
+        first = sample(port, path, cookie, lambda: upload_workbook(port, token, build_workbook(
+            WARM_UP_ROWS, first=args.repeat * OTHER_WORKERS)))
+        step.note = f"p99 {first['p99 ms']:.1f} ms over {first['samples']:,} requests; import {first['seconds']:.1f} s"
     with Progress(f"record page idle, {args.seconds} s") as step:
         idle = sample(port, path, cookie, None, args.seconds)
         step.note = f"p99 {idle['p99 ms']:.1f} ms over {idle['samples']:,} requests"
-    with Progress(f"record page while {args.import_rows:,} workers are imported") as step:
-        busy = sample(port, path, cookie, lambda: upload_workbook(port, token, data))
-        step.note = f"p99 {busy['p99 ms']:.1f} ms over {busy['samples']:,} requests; import {busy['seconds']:.1f} s"
-    return {"rows": args.import_rows, "idle p99 ms": idle["p99 ms"], "idle median ms": idle["median ms"],
-            "idle samples": idle["samples"], "import p99 ms": busy["p99 ms"], "import median ms": busy["median ms"],
-            "import samples": busy["samples"], "import s": busy["seconds"],
-            "ratio": busy["p99 ms"] / idle["p99 ms"]}
+    latencies: list[float] = []
+    seconds = []
+    for k, data in enumerate(books, start=1):
+        with Progress(f"[{k}/{len(books)}] record page while {args.import_rows:,} workers are imported") as step:
+            busy = sample(port, path, cookie, lambda data=data: upload_workbook(port, token, data))
+            step.note = f"p99 {busy['p99 ms']:.1f} ms over {busy['samples']:,} requests; import {busy['seconds']:.1f} s"
+        latencies += busy["latencies"]
+        seconds.append(busy["seconds"])
+    return {"rows": args.import_rows, "imports": len(books), "first import p99 ms": first["p99 ms"],
+            "first import rows": WARM_UP_ROWS, "idle p99 ms": idle["p99 ms"], "idle median ms": idle["median ms"],
+            "idle samples": idle["samples"], "import p99 ms": p99(latencies),
+            "import median ms": statistics.median(latencies), "import samples": len(latencies),
+            "import s": statistics.median(seconds), "ratio": p99(latencies) / idle["p99 ms"]}
 
 
 def summarise(runs: list[dict[str, Any]], id_number: str) -> list[dict[str, Any]]:
@@ -353,10 +385,13 @@ async def main_async(args) -> int:
               f"{row['baseline p99 ms']:.1f} / {row['bare p99 ms']:.1f} |")
     print("\nEvery run (requests/s): " + ", ".join(f"{r['page']} {r['side']} {r['rps']:,.0f}" for r in runs))
     during = check.pop("during import")
-    print(f"\nThe record page while the server imports {during['rows']:,} workers (uploaded through the import page): "
-          f"p99 {during['import p99 ms']:.1f} ms over {during['import samples']:,} requests in "
-          f"{during['import s']:.1f} s, against {during['idle p99 ms']:.1f} ms idle ({during['idle samples']:,} "
-          f"requests): ratio {during['ratio']:.2f}, target ≤ {IMPORT_TARGET}")
+    print(f"\nThe record page while the server imports {during['rows']:,} workers (uploaded through the import page, "
+          f"{during['imports']} imports one after another): p99 {during['import p99 ms']:.1f} ms over "
+          f"{during['import samples']:,} requests (an import took {during['import s']:.1f} s), against "
+          f"{during['idle p99 ms']:.1f} ms idle ({during['idle samples']:,} requests): ratio {during['ratio']:.2f}, "
+          f"target ≤ {IMPORT_TARGET}. The server's first import "
+          f"({during['first import rows']:,} other workers, starting the judging process): p99 "
+          f"{during['first import p99 ms']:.1f} ms")
     print(f"content checked: {check}")
     machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("\n" + "\n".join(f"- {k}: {v}" for k, v in machine.items()))

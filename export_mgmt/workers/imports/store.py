@@ -16,6 +16,7 @@ Any failure rolls everything back: an import is never half-written.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -101,7 +102,8 @@ def _sqlite_text(value: Any) -> Any:
 async def existing_numbers(numbers: Sequence[str]) -> dict[str, str]:
     """Identity number -> county code, for the given numbers already in the pool: ONE statement, the numbers
     passed as one array (PostgreSQL) or one JSON text (SQLite), so 100,000 numbers cost one round trip."""
-    unique = sorted(set(numbers))
+    # Sorting and encoding 100,000 numbers in a thread: on the event loop it held up the server's other requests.
+    unique = await asyncio.to_thread(lambda: sorted(set(numbers)))
     if not unique:
         return {}
     if _is_postgres():
@@ -109,7 +111,8 @@ async def existing_numbers(numbers: Sequence[str]) -> dict[str, str]:
                            "JOIN worker w ON w.id_number = n.id_number", [unique])
     else:
         rows = await fetch("SELECT id_number, county_code FROM worker "
-                           "WHERE id_number IN (SELECT value FROM json_each(?))", [json.dumps(unique)])
+                           "WHERE id_number IN (SELECT value FROM json_each(?))", [await asyncio.to_thread(
+                               json.dumps, unique)])
     return {row["id_number"]: row["county_code"] for row in rows}
 
 
@@ -177,10 +180,10 @@ async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str) -> 
                                 "regclass) AS seq) SELECT nextval(s.seq) AS id FROM s, generate_series(1, $1)",
                                 [len(chunk)])
             chunk_ids = sorted(r["id"] for r in drawn)
-            await _insert_many("worker", ("id", *columns),
-                               [(key, *worker[0], *stamps) for key, worker in zip(chunk_ids, chunk)])
+            rows = await asyncio.to_thread(_postgres_rows, chunk_ids, chunk, stamps)
+            await _insert_many("worker", ("id", *columns), rows)
         else:
-            await _insert_many("worker", columns, _sqlite_rows(names, chunk, stamps))
+            await _insert_many("worker", columns, await asyncio.to_thread(_sqlite_rows, names, chunk, stamps))
             # The keys SQLite gave, read back by the unique identity number (executemany returns none).
             numbers = [id_number_of(worker) for worker in chunk]
             by_number = await _ids_by_number(numbers)
@@ -189,6 +192,15 @@ async def insert_workers(actor: Actor, workers: Sequence[Packed], note: str) -> 
         await _write_children(chunk, chunk_ids)
         await _audit_rows(actor, chunk_ids, now, note)
     return ids
+
+
+# The rows of a chunk are made in a worker thread: thousands of rows are tens of milliseconds of Python, which on
+# the event loop's thread would hold up every other request the server is answering meanwhile (in a thread the
+# interpreter switches between the two every few milliseconds).
+
+
+def _postgres_rows(keys: Sequence[int], chunk: Sequence[Packed], stamps: tuple) -> list[tuple]:
+    return [(key, *worker[0], *stamps) for key, worker in zip(keys, chunk)]
 
 
 def _sqlite_rows(names: Sequence[str], chunk: Sequence[Packed], stamps: tuple) -> list[tuple]:
