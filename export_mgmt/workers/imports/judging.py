@@ -31,6 +31,10 @@ from export_mgmt.workers.imports.validate import RowValidator, Validated, cyclic
 # register takes about 35 bytes a row, so this is about 10,000 rows.
 PROCESS_MIN_BYTES = 350_000
 JUDGING_NICENESS = 10  # see _lower_priority
+# Batches queued in the pool ahead of the writer. Enough to keep the judging process busy while a batch is
+# written; not all of them, or judged batches pile up in this process whenever the writer is the slower (a
+# machine busy with other work): a 100,000-row import then peaked 15 MiB higher from one run to the next.
+AHEAD = 4
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ def shutdown() -> None:
 
 
 class InProcess:
-    """Reads and judges in the pool's process; every batch is queued at once. Should that process die, the
+    """Reads and judges in the pool's process, AHEAD batches ahead of the writer. Should that process die, the
     file is read here and the batches not yet back are judged in threads (InThread)."""
 
     def __init__(self, token: str) -> None:
@@ -200,7 +204,9 @@ class InProcess:
         self.data, self.max_rows, self.locale = data, max_rows, locale
         try:
             return await asyncio.wrap_future(self.executor.submit(_read_there, self.token, data, max_rows, locale))
-        except BrokenProcessPool:
+        except Exception as exc:
+            if not _pool_gone(exc):
+                raise
             self._broken()
             assert self.fallback is not None
             return await self.fallback.open(data, max_rows, locale)
@@ -210,14 +216,27 @@ class InProcess:
         if self.fallback is not None:
             self.fallback.start(how, batches)
             return
-        self.pending = {k: asyncio.wrap_future(self.executor.submit(_judge_there, self.token, how, start, stop))
-                        for k, (start, stop) in enumerate(batches)}
+        try:
+            for k in range(min(AHEAD, len(batches))):
+                self._submit(k)
+        except Exception as exc:  # result() finds its batch missing and takes the way for a lost pool
+            if not _pool_gone(exc):
+                raise
+
+    def _submit(self, k: int) -> None:
+        if k < len(self.batches) and k not in self.pending:
+            start, stop = self.batches[k]
+            self.pending[k] = asyncio.wrap_future(self.executor.submit(_judge_there, self.token, self.how, start, stop))
 
     async def result(self, k: int) -> Validated:
         if self.fallback is None:
             try:
+                self._submit(k)  # queued already, unless start() found the pool gone
+                self._submit(k + AHEAD - 1)  # keeps AHEAD batches queued or being judged, counting this one
                 return await self.pending.pop(k)
-            except BrokenProcessPool:
+            except Exception as exc:
+                if not _pool_gone(exc):
+                    raise
                 self._broken()
                 assert self.fallback is not None and self.how is not None
                 await self.fallback.open(self.data, self.max_rows, self.locale)
@@ -246,6 +265,12 @@ class InProcess:
                 await asyncio.wrap_future(self.executor.submit(_forget_there, self.token))
             except (BrokenProcessPool, RuntimeError):  # the pool is gone, and the sheet with it
                 pass
+
+
+def _pool_gone(exc: BaseException) -> bool:
+    """The pool can no longer take work: its process died (BrokenProcessPool), or it was shut down meanwhile
+    (another import found it broken and dropped it, or the server is stopping)."""
+    return isinstance(exc, BrokenProcessPool) or (isinstance(exc, RuntimeError) and "after shutdown" in str(exc))
 
 
 def _seen(future: asyncio.Future) -> None:

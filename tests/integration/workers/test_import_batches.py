@@ -120,6 +120,40 @@ async def test_a_pool_process_that_dies_leaves_the_batches_to_a_thread(small_bat
     assert judging._pool is None  # the broken pool was dropped; the next large import starts a new one
 
 
+async def test_a_pool_shut_down_under_an_import_leaves_the_batches_to_a_thread(small_batches, monkeypatch):
+    if small_batches != "processes":
+        pytest.skip("the process pool only")
+    original = judging.InProcess.start
+
+    def start_after_shutdown(self, how, batches):
+        self.executor.shutdown(wait=True)  # as when another import found the pool broken and dropped it
+        original(self, how, batches)
+
+    monkeypatch.setattr(judging.InProcess, "start", start_after_shutdown)
+    rows = [plain(s) for s in range(91, 96)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert (result.imported, result.errors) == (5, [])
+    assert await count_all() == (5, 0, 0)
+    assert judging._pool is None  # dropped; the next large import starts a new one
+
+
+async def test_the_pool_judges_a_few_batches_ahead_of_the_writer_not_all(small_batches, monkeypatch):
+    if small_batches != "processes":
+        pytest.skip("the process pool only")
+    most: list[int] = []
+    original = judging.InProcess.result
+
+    async def watched(self, k):
+        most.append(len(self.pending))
+        return await original(self, k)
+
+    monkeypatch.setattr(judging.InProcess, "result", watched)
+    rows = [plain(s) for s in range(101, 121)]
+    result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
+    assert result.imported == 20
+    assert len(most) > judging.AHEAD and max(most) <= judging.AHEAD
+
+
 async def test_a_large_file_is_read_and_judged_in_the_process_pool(small_batches, monkeypatch):
     if small_batches != "processes":
         pytest.skip("the process pool only")
