@@ -33,6 +33,8 @@ CONFLICT = "ON CONFLICT (placement, kind, seq, inspection_case) DO NOTHING"
 # A placement written this long before the last sweep started still counts as written since: its transaction may
 # have taken its time stamp before that sweep began and committed after the sweep read the table, and app
 # instances' clocks may differ a little. Re-sweeping a few placements twice costs nothing (ON CONFLICT).
+# This relies on every write to a placement stamping placement.updated_at (placements.services: creation and
+# change_status); code that writes placements otherwise must stamp it too, or its changes wait for a new window.
 WRITTEN_SINCE_MARGIN = dt.timedelta(hours=1)
 INSERT = ("INSERT INTO followup (placement, kind, seq, inspection_case, due_date, overdue_after, status, "
           "created_at)")
