@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import cache
 
 from export_mgmt import prepared
 from export_mgmt.accounts.tables import AppUser, UserSession
@@ -53,11 +52,10 @@ def _expired(row: dict, now: dt.datetime) -> bool:
 ACTOR_COLUMNS = ("id", "username", "display_name", "role", "county_code", "agency", "locale", "active")
 
 
-@cache
 def _session_sql() -> str:
-    """The session and its user in one statement, built once: Piccolo's query builder, with the user joined and
-    nested, cost about 3 ms of every request (two thirds of the time of a small list page); the statement
-    itself costs a fraction of that."""
+    """The session and its user in one statement, written out and prepared once (load_session): Piccolo's query
+    builder, with the user joined and nested, cost about 3 ms of every request (two thirds of the time of a
+    small list page); the statement itself costs a fraction of that."""
     picked = ", ".join(f'u."{name}" AS "{name}"' for name in ACTOR_COLUMNS)
     return (f'SELECT s.id AS session_id, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at, '
             f'{picked} FROM {UserSession._meta.tablename} s JOIN {AppUser._meta.tablename} u ON u.id = s."user" '

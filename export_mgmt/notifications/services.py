@@ -6,11 +6,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from export_mgmt import prepared
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.clock import utcnow
 from export_mgmt.db import execute_counted, is_sqlite, sql_text, write_transaction
 from export_mgmt.i18n import N_, format_date, gettext, ngettext
 from export_mgmt.notifications.tables import Notification
+from export_mgmt.prepared import Slot
 
 MESSAGES = {
     "licence_expiring": N_("Licence %(number)s of %(agency)s expires on %(date)s."),
@@ -113,11 +115,11 @@ def render(kind: str, params_json: str) -> str:
 
 
 async def unread_count(user_id: int) -> int:
-    # Every page asks this (the badge beside "Notifications"), so the statement is written out rather than
-    # built by the query builder on each request (about 0.7 ms of it).
-    rows = await Notification.raw(f'SELECT count(*) AS n FROM {Notification._meta.tablename} '
-                                  'WHERE "user" = {} AND read_at IS NULL', user_id)
-    return int(rows[0]["n"])
+    # Every page asks this (the badge beside "Notifications"): prepared once, not built by the query builder on
+    # each request (about 0.7 ms of it).
+    rows = await prepared.rows("unread notifications", lambda: Notification.count().where(
+        (Notification.user == Slot("user")) & Notification.read_at.is_null()), {"user": user_id})
+    return int(rows[0]["count"])
 
 
 async def for_user(actor: Actor, unread_only: bool = False, limit: int = 200) -> list[NotificationRead]:

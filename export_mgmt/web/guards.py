@@ -28,10 +28,8 @@ def requires_role(*roles: Role):
     allowed = {r.value for r in roles}
 
     async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-        actor = current_actor(connection)
-        if actor is None:
-            raise NotAuthorizedException()
-        if actor.role not in allowed:
+        await requires_login(connection, handler)
+        if current_actor(connection).role not in allowed:  # type: ignore[union-attr]
             raise PermissionDeniedException()
 
     guard.__name__ = "requires_" + "_or_".join(sorted(allowed))

@@ -134,8 +134,8 @@ async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int 
 async def _load(actor: Actor, by: str, key) -> WorkerRead:
     """One worker by its id or its identity number (`by`), within the actor's scope."""
     values: dict = {}
-    conditions = _scope(actor, values) + [Worker.id == Slot("key") if by == "id" else Worker.id_number == Slot("key")]
-    values["key"] = key
+    column = Worker.id if by == "id" else Worker.id_number
+    conditions = _scope(actor, values) + [column == _value(values, "key", key)]
     rows = await prepared_rows(("worker record", by, tuple(values)), lambda: where_all(Worker.select(), conditions),
                                values)
     if not rows:
