@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from litestar import Litestar
 from litestar.di import Provide
@@ -30,7 +31,7 @@ from export_mgmt.settings import Settings, get_settings
 from export_mgmt.targets.routes import ROUTES as TARGET_ROUTES
 from export_mgmt.web.csrf import verify_csrf
 from export_mgmt.web.errors import EXCEPTION_HANDLERS
-from export_mgmt.web.guards import provide_actor
+from export_mgmt.web.guards import hand_guards_the_handler_itself, provide_actor
 from export_mgmt.web.home import HomeController
 from export_mgmt.web.security import SecurityHeadersMiddleware
 from export_mgmt.web.session import SessionMiddleware
@@ -39,6 +40,7 @@ from export_mgmt.workdays.routes import ROUTES as WORKDAY_ROUTES
 from export_mgmt.workers.api import WorkerApi
 from export_mgmt.workers.controllers import WorkerPages
 from export_mgmt.workers.import_pages import WorkerImportPages
+from export_mgmt.workers.imports import jobs as import_jobs
 from export_mgmt.workers.imports import judging
 
 # Above the 10 MB document limit, so an oversized upload gets the form's own message.
@@ -61,15 +63,22 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
 
             scheduler = build_scheduler()
             scheduler.start()
+        # Everything loaded so far (the application, its templates' environment, Babel's and the region tables'
+        # data: some 140,000 objects) lives as long as the server. Frozen, it is left out of the garbage
+        # collector's full collections, which otherwise traverse it all: 70–80 ms with every request waiting,
+        # several times a minute under load (the record page's p99 was 42 ms against 16 for the same work
+        # without the application's objects).
+        gc.freeze()
 
     async def on_shutdown() -> None:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        # The Excel import's process pool, if a large import started it.
+        # The Excel import's processes, if a large import started them.
+        await asyncio.to_thread(import_jobs.shutdown)
         await asyncio.to_thread(judging.shutdown)
         await db.stop()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HomeController, SessionController, AccountController, UserAdminController, AuditController,
             WorkerPages, WorkerImportPages, WorkerApi, SessionApi, *AGENCY_ROUTES, *EMPLOYER_ROUTES, *PLACEMENT_ROUTES,
@@ -97,3 +106,5 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
     )
+    hand_guards_the_handler_itself(app)
+    return app

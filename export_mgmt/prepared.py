@@ -64,7 +64,10 @@ async def rows(key: Any, build: Callable[[], Query], values: Mapping[str, Any] |
             sql += f" LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}"
         args += [limit, offset]
     # The statement goes to the engine already compiled, as Piccolo's own frozen queries send theirs: the engine
-    # still picks the connection (the current transaction's, or the pool's).
+    # still picks the connection (the current transaction's, or the pool's). The SQLite engine takes it as it is.
+    run_compiled = getattr(engine, "run_compiled_select", None)
+    if run_compiled is not None and not engine.log_queries:
+        return await run_compiled(sql, args)
     querystring = QueryString("")
     querystring._frozen_compiled_strings = (sql, args)
     response = await engine.run_querystring(querystring)

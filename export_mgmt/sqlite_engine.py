@@ -53,7 +53,6 @@ class ReusingSQLiteEngine(SQLiteEngine):
         connection = getattr(self._inline, "connection", None)
         if connection is None:
             connection = sqlite3.connect(**self.connection_kwargs)
-            connection.row_factory = dict_factory
             connection.execute("PRAGMA foreign_keys = 1")
             self._inline.connection = connection
         return connection
@@ -64,7 +63,8 @@ class ReusingSQLiteEngine(SQLiteEngine):
         deadline = time.perf_counter() + INLINE_BUDGET_S
         connection.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEPS)
         try:
-            return connection.execute(query, args).fetchall()
+            cursor = connection.execute(query, args)
+            rows = cursor.fetchall()
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
@@ -74,6 +74,11 @@ class ReusingSQLiteEngine(SQLiteEngine):
             return None
         finally:
             connection.set_progress_handler(None, 0)
+        # Rows as dicts, as Piccolo's dict_factory makes them, but with the column names read once per statement
+        # instead of once per row (its factory walks cursor.description in Python for every row): 50 rows of
+        # 31 columns, 411 → 351 µs.
+        names = [column[0] for column in cursor.description or ()]
+        return [dict(zip(names, row)) for row in rows]
 
     async def _open(self) -> aiosqlite.Connection:
         pending = aiosqlite.connect(**self.connection_kwargs)
@@ -116,6 +121,15 @@ class ReusingSQLiteEngine(SQLiteEngine):
             return await super()._run_in_existing_connection(connection, query, args, query_type, table)
         connection.row_factory = dict_factory
         return list(await connection.execute_fetchall(query, args or []))
+
+    async def run_compiled_select(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+        """A SELECT already compiled (prepared.py), sent where run_querystring would send it (the current
+        transaction's connection, else inline or a kept connection) without building a QueryString and going
+        through Piccolo's layers for it: about 6 µs a statement, a tenth of a small API request's four."""
+        transaction = self.current_transaction.get()
+        if transaction:
+            return await self._run_in_existing_connection(transaction.connection, query, args, "select")
+        return await self._run_in_new_connection(query, args, "select")
 
     async def close_kept_connections(self) -> None:
         inline = getattr(self._inline, "connection", None)

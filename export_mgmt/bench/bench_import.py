@@ -281,9 +281,9 @@ def _pool_peak_kib() -> int:
     """The judging process's peak, if the pool was started: asked of it before it is stopped."""
     from export_mgmt.workers.imports import judging
 
-    if judging._pool is None:
+    if judging.JUDGING.current is None:
         return 0
-    return judging._pool.submit(_pid_and_peak).result()[1]
+    return judging.JUDGING.current.submit(_pid_and_peak).result()[1]
 
 
 def _pid_and_peak() -> tuple[int, int]:

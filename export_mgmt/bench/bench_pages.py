@@ -225,7 +225,7 @@ def same_content(page: Page, urls: dict[str, str], cookie: str) -> dict[str, int
 # timed wrk run), then for as long as the upload takes; the target: a p99 during the import of at most 3× the idle
 # p99.
 SAMPLE_INTERVAL_S = 0.01
-WARM_UP_ROWS = 20_000  # above the size that imports judge in a process of their own (judging.PROCESS_MIN_BYTES)
+WARM_UP_ROWS = 20_000  # above the size imported in the import process (jobs.OWN_PROCESS_MIN_BYTES)
 OTHER_WORKERS = 200_000  # offset between the workbooks' rows (bench_import.source_row), so none repeats another
 IMPORT_TARGET = 3.0
 
@@ -325,7 +325,7 @@ def import_latency(args, port: int, token: str, id_number: str) -> dict[str, Any
     # The server's first large import starts its judging process (a Python interpreter importing the application,
     # about a second of a core, before it lowers its priority), which a server does once and keeps. That first
     # import is made with other workers, and timed too; the measured ones come next.
-    with Progress(f"first import of {WARM_UP_ROWS:,} other workers (starts the judging process)") as step:
+    with Progress(f"first import of {WARM_UP_ROWS:,} other workers (starts the import and judging processes)") as step:
         first = sample(port, path, cookie, lambda: upload_workbook(port, token, build_workbook(
             WARM_UP_ROWS, first=args.repeat * OTHER_WORKERS)))
         step.note = f"p99 {first['p99 ms']:.1f} ms over {first['samples']:,} requests; import {first['seconds']:.1f} s"
@@ -390,7 +390,7 @@ async def main_async(args) -> int:
           f"{during['import samples']:,} requests (an import took {during['import s']:.1f} s), against "
           f"{during['idle p99 ms']:.1f} ms idle ({during['idle samples']:,} requests): ratio {during['ratio']:.2f}, "
           f"target ≤ {IMPORT_TARGET}. The server's first import "
-          f"({during['first import rows']:,} other workers, starting the judging process): p99 "
+          f"({during['first import rows']:,} other workers, starting the import and judging processes): p99 "
           f"{during['first import p99 ms']:.1f} ms")
     print(f"content checked: {check}")
     machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -134,10 +134,12 @@ async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int 
 async def _load(actor: Actor, by: str, key) -> WorkerRead:
     """One worker by its id or its identity number (`by`), within the actor's scope."""
     values: dict = {}
+    scope = _scope(actor, values)
+    values["key"] = key
     column = Worker.id if by == "id" else Worker.id_number
-    conditions = _scope(actor, values) + [column == _value(values, "key", key)]
-    rows = await prepared_rows(("worker record", by, tuple(values)), lambda: where_all(Worker.select(), conditions),
-                               values)
+    # The key's condition is built only when the query is compiled (a Piccolo comparison is ~10 µs).
+    rows = await prepared_rows(("worker record", by, tuple(values)),
+                               lambda: where_all(Worker.select(), scope + [column == Slot("key")]), values)
     if not rows:
         raise RecordNotFound()
     row = rows[0]

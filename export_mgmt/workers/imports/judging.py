@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import multiprocessing
-import os
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ from typing import Any
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.i18n import get_locale, set_locale
+from export_mgmt.workers.imports.kept import KeptPool, pool_gone
 from export_mgmt.workers.imports.reader import ParsedSheet, read_workbook
 from export_mgmt.workers.imports.store import pack
 from export_mgmt.workers.imports.validate import RowValidator, Validated, cyclic_gc_paused, file_numbers
@@ -30,7 +28,6 @@ from export_mgmt.workers.imports.validate import RowValidator, Validated, cyclic
 # Below this size a file is read and judged in threads: a new process costs about a second to start. An .xlsx
 # register takes about 35 bytes a row, so this is about 10,000 rows.
 PROCESS_MIN_BYTES = 350_000
-JUDGING_NICENESS = 10  # see _lower_priority
 # Batches queued in the pool ahead of the writer. Enough to keep the judging process busy while a batch is
 # written; not all of them, or judged batches pile up in this process whenever the writer is the slower (a
 # machine busy with other work): a 100,000-row import then peaked 15 MiB higher from one run to the next.
@@ -141,48 +138,17 @@ def _forget_there(token: str) -> None:
     _sheets.pop(token, None)
 
 
-def _lower_priority() -> None:
-    """The judging process yields the processor to the server's own work: web requests, and this import's
-    writer and database, which wait on nothing else (the batches are judged ahead of them). On a machine with
-    few cores this keeps pages answering during an import, and the import itself no slower."""
-    try:
-        os.nice(JUDGING_NICENESS)
-    except OSError:  # not permitted here: the same priority as the server, as before
-        pass
-
-
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
+# The judging process: one for the process that imports (the import process, or the command's).
+JUDGING = KeptPool()
 
 
 def pool() -> ProcessPoolExecutor:
-    """The process pool, started on first use. Spawned, not forked: the server has threads and open
-    connections that a forked child must not inherit."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_lower_priority)
-        return _pool
-
-
-def _discard_pool(broken: ProcessPoolExecutor) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is broken:
-            _pool = None
-    # No cancel_futures: a broken pool fails every future it holds itself, and on Python 3.11 its manager
-    # thread raises InvalidStateError on any we cancelled first (it sets the exception without looking).
-    broken.shutdown(wait=False)
+    return JUDGING.get()
 
 
 def shutdown() -> None:
-    """Stop the pool's process (the server's shutdown calls this)."""
-    global _pool
-    with _pool_lock:
-        current, _pool = _pool, None
-    if current is not None:
-        current.shutdown(wait=True, cancel_futures=True)
+    """Stop the judging process (the import process's and the server's shutdown call this)."""
+    JUDGING.shutdown()
 
 
 class InProcess:
@@ -205,7 +171,7 @@ class InProcess:
         try:
             return await asyncio.wrap_future(self.executor.submit(_read_there, self.token, data, max_rows, locale))
         except Exception as exc:
-            if not _pool_gone(exc):
+            if not pool_gone(exc):
                 raise
             self._broken()
             assert self.fallback is not None
@@ -220,7 +186,7 @@ class InProcess:
             for k in range(min(AHEAD, len(batches))):
                 self._submit(k)
         except Exception as exc:  # result() finds its batch missing and takes the way for a lost pool
-            if not _pool_gone(exc):
+            if not pool_gone(exc):
                 raise
 
     def _submit(self, k: int) -> None:
@@ -235,7 +201,7 @@ class InProcess:
                 self._submit(k + AHEAD - 1)  # keeps AHEAD batches queued or being judged, counting this one
                 return await self.pending.pop(k)
             except Exception as exc:
-                if not _pool_gone(exc):
+                if not pool_gone(exc):
                     raise
                 self._broken()
                 assert self.fallback is not None and self.how is not None
@@ -245,8 +211,8 @@ class InProcess:
 
     def _broken(self) -> None:
         # A pool process died (killed, out of memory): the rest is done here; a new pool starts next time.
-        _discard_pool(self.executor)
-        for future in self.pending.values():  # not cancelled (see _discard_pool): the pool fails them
+        JUDGING.discard(self.executor)
+        for future in self.pending.values():  # not cancelled (see KeptPool.discard): the pool fails them
             future.add_done_callback(_seen)
         self.pending.clear()
         self.fallback = InThread()
@@ -260,17 +226,11 @@ class InProcess:
         self.pending.clear()
         if self.fallback is not None:
             await self.fallback.close()
-        elif _pool is self.executor:
+        elif JUDGING.current is self.executor:
             try:
                 await asyncio.wrap_future(self.executor.submit(_forget_there, self.token))
             except (BrokenProcessPool, RuntimeError):  # the pool is gone, and the sheet with it
                 pass
-
-
-def _pool_gone(exc: BaseException) -> bool:
-    """The pool can no longer take work: its process died (BrokenProcessPool), or it was shut down meanwhile
-    (another import found it broken and dropped it, or the server is stopping)."""
-    return isinstance(exc, BrokenProcessPool) or (isinstance(exc, RuntimeError) and "after shutdown" in str(exc))
 
 
 def _seen(future: asyncio.Future) -> None:

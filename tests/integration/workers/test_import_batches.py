@@ -13,7 +13,7 @@ import pytest
 
 from export_mgmt.audit.tables import AuditLog
 from export_mgmt.i18n import set_locale
-from export_mgmt.workers.imports import judging, service
+from export_mgmt.workers.imports import judging, kept, service
 from export_mgmt.workers.imports.checks import FileRefused
 from export_mgmt.workers.imports.command import command_actor
 from export_mgmt.workers.imports.reader import read_workbook
@@ -117,7 +117,7 @@ async def test_a_pool_process_that_dies_leaves_the_batches_to_a_thread(small_bat
     result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
     assert (result.imported, result.errors) == (5, [])
     assert await count_all() == (5, 0, 0)
-    assert judging._pool is None  # the broken pool was dropped; the next large import starts a new one
+    assert judging.JUDGING.current is None  # the broken pool was dropped; the next large import starts a new one
 
 
 async def test_a_pool_shut_down_under_an_import_leaves_the_batches_to_a_thread(small_batches, monkeypatch):
@@ -134,7 +134,7 @@ async def test_a_pool_shut_down_under_an_import_leaves_the_batches_to_a_thread(s
     result = await service.import_workbook(command_actor(LIAOZHONG), "a.xlsx", workbook(rows), service.VALID_ROWS)
     assert (result.imported, result.errors) == (5, [])
     assert await count_all() == (5, 0, 0)
-    assert judging._pool is None  # dropped; the next large import starts a new one
+    assert judging.JUDGING.current is None  # dropped; the next large import starts a new one
 
 
 async def test_the_pool_judges_a_few_batches_ahead_of_the_writer_not_all(small_batches, monkeypatch):
@@ -185,7 +185,7 @@ async def test_the_pool_judges_at_a_lower_priority_than_the_server(small_batches
     if small_batches != "processes":
         pytest.skip("the process pool only")
     # Pages keep answering during a large import: the judging process gives way to the server's own work.
-    assert judging.pool().submit(os.nice, 0).result() >= os.nice(0) + min(judging.JUDGING_NICENESS, 19 - os.nice(0))
+    assert judging.pool().submit(os.nice, 0).result() >= os.nice(0) + min(kept.NICENESS, 19 - os.nice(0))
 
 
 async def test_every_worker_gets_its_own_created_entry_whether_or_not_its_key_follows_the_last(small_batches):

@@ -67,6 +67,12 @@ async def test_all_or_nothing_writes_nothing_and_reports_every_bad_row(clerk_cli
 
 
 async def test_valid_rows_mode_writes_the_good_rows_with_children_and_audit(clerk_client):
+    await import_mixed_rows_keeping_the_valid_ones(clerk_client)
+
+
+async def import_mixed_rows_keeping_the_valid_ones(clerk_client) -> str:
+    """mixed_rows() imported in valid-rows mode, checked through the page, the report and the database; returns
+    the import's page address."""
     rows, numbers = mixed_rows()
     await _set_up_pool(numbers)
     location, page = await run_import(clerk_client, workbook(rows), "valid_rows")
@@ -87,6 +93,7 @@ async def test_valid_rows_mode_writes_the_good_rows_with_children_and_audit(cler
     assert changes["id_number"][1].count("*") == 8  # masked, as every audit entry keeps it
     summary = await AuditLog.select().where(AuditLog.entity == "worker_import").first()
     assert json.loads(summary["changes"])["count"] == [None, 3]
+    return location
 
 
 async def test_a_clean_file_imports_everything_and_offers_no_report(clerk_client):
