@@ -11,6 +11,7 @@ process and a judging process behind, 100–150 MiB each, on every restart.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
@@ -57,6 +58,12 @@ class KeptPool:
             if self.current is None:
                 self.current = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                                    initializer=self.initializer)
+                # A process of multiprocessing's joins its children as it ends, before concurrent.futures would
+                # stop their pools: the import process, told to stop, waited forever for its judging process
+                # (which waited for work), and the server's shutdown with it. So the pool is stopped by a
+                # finalizer, ahead of the pool's own queues' (priority 10), which would close the pipe its
+                # stop message goes through.
+                multiprocessing.util.Finalize(None, self.shutdown, exitpriority=100)
             return self.current
 
     def discard(self, broken: ProcessPoolExecutor) -> None:

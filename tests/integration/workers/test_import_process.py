@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -116,6 +117,19 @@ async def test_an_import_process_killed_after_its_commit_says_what_was_saved(cle
     os.kill(pid, signal.SIGKILL)
     page = await finished_page(clerk_client, location)
     assert "stopped after it had saved 5 workers" in page.text
+
+
+async def test_the_import_process_stops_with_its_judging_process_when_the_server_stops(clerk_client):
+    location, page = await run_import(clerk_client, workbook(plain_rows(101, 12_000)), "all_or_nothing")
+    assert "12,000 workers were imported" in page.text
+    pid = state_of(location)["pid"]
+    judging = children(pid)
+    assert judging  # a large file: judged in the import process's own judging process
+    stopping = threading.Thread(target=jobs.shutdown, daemon=True)  # as the server's shutdown does
+    stopping.start()
+    stopping.join(60)
+    assert not stopping.is_alive(), "the import process did not stop"
+    assert not any(running(p) for p in [pid, *judging])
 
 
 async def test_where_no_process_can_be_started_the_server_imports_the_file(clerk_client, monkeypatch):
