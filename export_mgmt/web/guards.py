@@ -57,26 +57,15 @@ async def _authorize(handler: HTTPRouteHandler, connection: ASGIConnection) -> N
         await guard(connection, handler)  # type: ignore[misc]
 
 
-class _GuardedInPlace(HTTPRouteHandler):
-    """A route handler whose guards are given the handler itself; no state of its own."""
-
-    __slots__ = ()
-    authorize_connection = _authorize  # type: ignore[assignment]
-
-
 def hand_guards_the_handler_itself(app: Litestar) -> None:
     """Litestar gives every guard call a copy of the route handler, in case the guard changes it: copy() of a
     handler is about 50 µs, more than everything else a small API request does in the application. The guards
     here only read the connection, so each route handler whose guards are all this application's hands them
-    itself instead: the same guards, in the same order, on every request. (A handler made by @get and the like
-    takes the method as its own attribute; a plain HTTPRouteHandler has slots only, so it takes it through its
-    class, a subclass that adds nothing else.)"""
+    itself instead: the same guards, in the same order, on every request. Only the handlers made by @get, @post
+    and the like, which GET, POST, PUT and DELETE requests reach; the OPTIONS handlers Litestar adds keep their
+    copies (their class has slots, so it takes no method of its own; they answer preflight requests only)."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
-            guards = handler.resolve_guards() if isinstance(handler, HTTPRouteHandler) else ()
-            if not guards or not all(getattr(g, "__module__", "").startswith("export_mgmt.") for g in guards):
-                continue
-            if type(handler) is HTTPRouteHandler:
-                handler.__class__ = _GuardedInPlace
-            else:
+            guards = handler.resolve_guards() if hasattr(handler, "__dict__") else ()
+            if guards and all(getattr(g, "__module__", "").startswith("export_mgmt.") for g in guards):
                 handler.authorize_connection = MethodType(_authorize, handler)  # type: ignore[method-assign]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,8 +228,9 @@ class InProcess:
         elif JUDGING.current is self.executor:
             try:
                 await asyncio.wrap_future(self.executor.submit(_forget_there, self.token))
-            except (BrokenProcessPool, RuntimeError):  # the pool is gone, and the sheet with it
-                pass
+            except Exception as exc:
+                if not pool_gone(exc):  # gone, the pool took the sheet with it
+                    raise
 
 
 def _seen(future: asyncio.Future) -> None:

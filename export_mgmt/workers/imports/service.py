@@ -163,8 +163,8 @@ async def _judge_and_write(actor: Actor, opened: judging.Opened, place: judging.
                 validator.merge(part, details_for=repeated)
                 judged += stop - start
                 report("validating", judged, opened.row_count)
-                # A batch is thousands of rows of Python between two database calls: let the server answer the
-                # requests waiting meanwhile (the upload runs in the web server's own event loop).
+                # A batch is thousands of rows of Python between two database calls: let the event loop answer
+                # what waits meanwhile (a small upload is imported in the web server's own event loop).
                 await asyncio.sleep(0)
                 hits = _pool_errors(actor, part, in_the_pool)
                 validator.result.errors.extend(hits)
