@@ -69,13 +69,20 @@ def start_server(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
                              "--log-level", "warning", "--no-access-log"], env=env)
 
 
-def fetch(url: str, cookie: str) -> tuple[int, str]:
+def fetch(url: str, cookie: str) -> tuple[int, str, dict[str, str]]:
+    """Status, body and the response's security headers (those the application adds to every response)."""
     request = urllib.request.Request(url, headers={"Cookie": cookie})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode()
+            return response.status, response.read().decode(), _security_headers(response.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
+        return exc.code, exc.read().decode(), _security_headers(exc.headers)
+
+
+def _security_headers(headers) -> dict[str, str]:
+    from export_mgmt.web.security import HEADERS
+
+    return {name: headers.get(name, "") for name in HEADERS}
 
 
 def wait_ready(url: str, cookie: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -159,10 +166,25 @@ async def prepare(args) -> tuple[Any, str, str]:
         rows = await AppUser.insert(AppUser(username="bench", display_name="基准", role="admin", county_code=None,
                                             password_hash="!", locale="zh_CN")).returning(AppUser.id)
         token = await sessions.create_session(rows[0]["id"], "127.0.0.1", "bench")
-        middle = await Worker.select(Worker.id_number).order_by(Worker.id).offset(args.workers // 2).first()
+        with Progress("skills and languages (two INSERT … SELECT)"):
+            await add_skills_and_languages()
+        # Halfway through the pool, a worker with a skill and a language (id divisible by 15).
+        middle = (await Worker.raw("SELECT id_number FROM worker WHERE id >= {} AND id % 15 = 0 ORDER BY id LIMIT 1",
+                                   args.workers // 2))[0]
     finally:
         await db.stop()
     return bench, token, middle["id_number"]
+
+
+async def add_skills_and_languages() -> None:
+    """A third of the workers with a trade, a fifth with a language, as in the import benchmark's register: the
+    record's lookup reads them with the worker."""
+    from export_mgmt.workers.tables import Worker
+
+    await Worker.raw("INSERT INTO worker_skill (worker, trade, level, certificate_no) SELECT id, CASE WHEN id % 2 = 0 "
+                     "THEN '电工' ELSE '焊工' END, '4', 'GZ' || id FROM worker WHERE id % 3 = 0")
+    await Worker.raw("INSERT INTO worker_language (worker, language, level, test_name, score) "
+                     "SELECT id, 'ko', '2', 'EPS-TOPIK', 150 + id % 50 FROM worker WHERE id % 5 = 0")
 
 
 def measure(args, token: str, id_number: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -204,14 +226,18 @@ def measure(args, token: str, id_number: str) -> tuple[list[dict[str, Any]], dic
 
 
 def same_content(page: Page, urls: dict[str, str], cookie: str) -> dict[str, int]:
-    """Both servers answer the page with 200 and the same content, or the benchmark stops."""
-    seen = {}
+    """Both servers answer the page with 200, the same content and the same security headers, or the benchmark
+    stops."""
+    seen, headers = {}, {}
     for side, url in urls.items():
-        status, body = fetch(url, cookie)
+        status, body, headers[side] = fetch(url, cookie)
         if status != 200:
             raise SystemExit(f"{side} answered {status} for {url}")
         seen[side] = page.content(body)
     for side, content in seen.items():
+        if headers[side] != headers["scenario"]:
+            raise SystemExit(f"the {side} server's headers for {page.path} are not the application's: "
+                             f"{headers[side]} / {headers['scenario']}")
         if not content or content != seen["scenario"]:
             raise SystemExit(f"the {side} server does not answer {page.path} as the application does:\n"
                              + seen["scenario"][:500] + "\n---\n" + content[:500])

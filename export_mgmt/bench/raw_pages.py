@@ -6,8 +6,12 @@ sqlite3 (called directly, no thread) or an asyncpg pool:
 - `/workers/?…` (the list, or a search by identity number): the session looked up by the cookie's token hash
   (with the user), the unread-notification count, the page of 50 workers and their count; then the
   application's own template, rendered by the application's own Jinja environment, with the same context;
-- `/api/v1/workers/by-id-number/{number}`: the session, the worker (within the user's county), its skills and
-  languages; the same record (workers.services.record) encoded as JSON.
+- `/api/v1/workers/by-id-number/{number}`: the session, then the worker (within the user's county) with its skills
+  and languages in one statement, the application's own; the same record (workers.services.record) encoded as
+  JSON.
+
+As the application does: the session is checked against its idle and absolute limits (and its last-seen time
+written at most once a minute), and every response carries the application's security headers.
 
 Two ways to serve it, both run by uvicorn as the application is:
 
@@ -35,15 +39,25 @@ import msgspec
 from litestar import Litestar, Request, Response, get
 
 from export_mgmt.accounts.services import actor_from_row
-from export_mgmt.accounts.sessions import token_hash
-from export_mgmt.clock import today
+from export_mgmt.accounts.sessions import TOUCH_INTERVAL, _expired, token_hash
+from export_mgmt.clock import today, utcnow
 from export_mgmt.i18n import set_locale
 from export_mgmt.idnumber import IdNumberError, parse
 from export_mgmt.settings import get_settings
+from export_mgmt.web.security import headers_for
 from export_mgmt.web.session import SESSION_COOKIE, _cookies, csrf_token_for
 from export_mgmt.web.templating import build_environment
 from export_mgmt.workers.schemas import WorkerPage
-from export_mgmt.workers.services import WorkerFilter, _summary, record
+from export_mgmt.workers.services import (
+    LANGUAGE_FIELDS,
+    SKILL_FIELDS,
+    WorkerFilter,
+    _summary,
+    children_json,
+    decode_children,
+    record,
+)
+from export_mgmt.workers.tables import WorkerLanguage, WorkerSkill
 
 USER_COLUMNS = ("id", "username", "display_name", "role", "county_code", "agency", "locale", "active")
 LIST_COLUMNS = "id, id_number, name, sex, birth_date, county_code, township_name, status, intention"
@@ -59,12 +73,23 @@ class Database:
 
     async def rows(self, sql: str, *params: Any) -> list[dict]:
         if self.pool is not None:
-            numbered = sql
-            for i in range(1, sql.count("?") + 1):
-                numbered = numbered.replace("?", f"${i}", 1)
-            return [dict(r) for r in await self.pool.fetch(numbered, *params)]
+            return [dict(r) for r in await self.pool.fetch(_numbered(sql), *params)]
         assert self.sqlite is not None
         return [dict(r) for r in self.sqlite.execute(sql, params).fetchall()]
+
+    async def execute(self, sql: str, *params: Any) -> None:
+        if self.pool is not None:
+            await self.pool.execute(_numbered(sql), *params)
+        else:
+            assert self.sqlite is not None
+            self.sqlite.execute(sql, params)  # a time stamp goes in as Piccolo writes it (its sqlite3 adapter)
+
+
+def _numbered(sql: str) -> str:
+    """asyncpg's $1, $2… for sqlite3's ?s."""
+    for i in range(1, sql.count("?") + 1):
+        sql = sql.replace("?", f"${i}", 1)
+    return sql
 
 
 _db = Database()
@@ -98,14 +123,26 @@ def _timestamp(value: Any) -> Any:
 
 
 async def _actor(scope: dict):
+    """The signed-in user, as the application's session middleware finds it: the session by the cookie's token
+    hash with its user, alive (idle and absolute limits) and active, its last-seen time written at most once a
+    minute."""
     token = _cookies(scope).get(SESSION_COOKIE, "")
     users = await _db.rows(
-        "SELECT s.id AS session_id, " + ", ".join(f"u.{c}" for c in USER_COLUMNS)
+        "SELECT s.id AS session_id, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at, "
+        + ", ".join(f"u.{c}" for c in USER_COLUMNS)
         + " FROM user_session s JOIN app_user u ON u.id = s.\"user\" WHERE s.token_hash = ?",
         token_hash(token))
-    if not users or not users[0]["active"]:
+    if not users:
         return None, token
-    return actor_from_row(users[0], "127.0.0.1"), token
+    user = users[0]
+    times = {"created_at": _timestamp(user["session_created_at"]),
+             "last_seen_at": _timestamp(user["session_last_seen_at"])}
+    now = utcnow()
+    if _expired(times, now) or not user["active"]:
+        return None, token
+    if now - times["last_seen_at"] > TOUCH_INTERVAL:
+        await _db.execute("UPDATE user_session SET last_seen_at = ? WHERE id = ?", now, user["session_id"])
+    return actor_from_row(user, "127.0.0.1"), token
 
 
 async def _list_page(scope: dict) -> tuple[int, bytes]:
@@ -172,7 +209,7 @@ async def _record(scope: dict, raw: str) -> tuple[int, bytes]:
     if actor.county_scope:
         where += " AND county_code = ?"
         params.append(actor.county_scope)
-    rows = await _db.rows(f"SELECT * FROM worker WHERE {where}", *params)
+    rows = await _db.rows(f"SELECT {_RECORD_COLUMNS[_db.pool is not None]} FROM worker WHERE {where}", *params)
     if not rows:
         return 404, b""
     row = rows[0]
@@ -180,9 +217,19 @@ async def _record(scope: dict, raw: str) -> tuple[int, bytes]:
         row[key] = _date(row[key])
     for key in ("created_at", "updated_at"):
         row[key] = _timestamp(row[key])
-    skills = await _db.rows("SELECT * FROM worker_skill WHERE worker = ? ORDER BY id", row["id"])
-    languages = await _db.rows("SELECT * FROM worker_language WHERE worker = ? ORDER BY id", row["id"])
+    skills, languages = decode_children(row)
     return 200, msgspec.json.encode(record(actor, row, skills, languages, today()))
+
+
+# The worker with its skills and languages in one statement, as the application reads a record (on PostgreSQL,
+# True, and on SQLite).
+_RECORD_COLUMNS = {
+    pg: "worker.*, " + ", ".join(
+        children_json(child, fields, "postgres" if pg else "sqlite", "worker.id") + " AS " + alias
+        for child, fields, alias in ((WorkerSkill, SKILL_FIELDS, "skills"),
+                                     (WorkerLanguage, LANGUAGE_FIELDS, "languages")))
+    for pg in (False, True)
+}
 
 
 RECORD_PATH = "/api/v1/workers/by-id-number/"
@@ -209,21 +256,26 @@ async def app(scope: dict, receive, send) -> None:
     else:
         status, body = 404, b"not found"
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind),
-                            (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
+                            *headers_for(scope["path"])]})
     await send({"type": "http.response.body", "body": body})
+
+
+# The headers the application's middleware adds to every response (security.headers_for), sent by the
+# baseline's handlers too: the client gets the same response, and uvicorn checks each header of both.
+_SECURITY_HEADERS = {name.decode(): value.decode() for name, value in headers_for("/")}
 
 
 def _framework_app() -> Litestar:
     @get("/workers/")
     async def list_page(request: Request) -> Response:
         status, body = await _list_page(request.scope)
-        return Response(body, status_code=status, media_type="text/html; charset=utf-8")
+        return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=_SECURITY_HEADERS)
 
     @get("/api/v1/workers/by-id-number/{number:str}")
     async def by_id_number(request: Request, number: str) -> Response:
         status, body = await _record(request.scope, number)
-        return Response(body, status_code=status, media_type="application/json")
+        return Response(body, status_code=status, media_type="application/json", headers=_SECURITY_HEADERS)
 
     async def stop() -> None:
         if _db.pool is not None:

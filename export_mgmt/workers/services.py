@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import msgspec
 from piccolo.columns.combination import Where
+from piccolo.query.base import Query
 from piccolo.query.functions.aggregate import Count
+from piccolo.querystring import QueryString
 
 from export_mgmt.accounts.actor import Actor
 from export_mgmt.audit import services as audit
@@ -131,27 +134,62 @@ async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int 
     return WorkerPage(items=[_summary(r, on) for r in rows], total=total, page=page, page_size=page_size)
 
 
+def children_json(child: type[WorkerSkill] | type[WorkerLanguage], names: tuple[str, ...], engine_type: str,
+                  worker_id: str) -> str:
+    """A worker's rows of `child` (skills or languages), oldest first, as one JSON array of objects with the
+    columns `names`: a column of the worker's own statement (`worker_id` is the SQL that names the worker's id),
+    so that a record is one round trip to the database, not three."""
+    table = child._meta.tablename
+    if engine_type == "postgres":
+        pairs = ", ".join(f"'{name}', c.\"{name}\"" for name in names)
+        return (f"(SELECT coalesce(json_agg(json_build_object({pairs}) ORDER BY c.id), '[]') FROM {table} c "
+                f"WHERE c.worker = {worker_id})")
+    # SQLite before 3.44 has no ORDER BY inside an aggregate: the rows are ordered in a subquery.
+    pairs = ", ".join(f"'{name}', \"{name}\"" for name in names)
+    picked = ", ".join(f'"{name}"' for name in names)
+    return (f"(SELECT json_group_array(json_object({pairs})) FROM "
+            f"(SELECT {picked} FROM {table} WHERE worker = {worker_id} ORDER BY id))")
+
+
+SKILL_FIELDS = SkillRead.__struct_fields__
+LANGUAGE_FIELDS = LanguageRead.__struct_fields__
+_SKILLS = msgspec.json.Decoder(list[SkillRead])
+_LANGUAGES = msgspec.json.Decoder(list[LanguageRead])
+
+
+def decode_children(row: dict) -> tuple[list[SkillRead], list[LanguageRead]]:
+    """The skills and languages children_json put in the worker's row."""
+    return _SKILLS.decode(row["skills"]), _LANGUAGES.decode(row["languages"])
+
+
+def _record_query(scope: list, column) -> Query:
+    engine_type = Worker._meta.db.engine_type
+    worker_id = Worker.id._meta.get_full_name(with_alias=False)
+    return where_all(Worker.select(
+        Worker.all_columns(),
+        QueryString(children_json(WorkerSkill, SKILL_FIELDS, engine_type, worker_id)).as_alias("skills"),
+        QueryString(children_json(WorkerLanguage, LANGUAGE_FIELDS, engine_type, worker_id)).as_alias("languages"),
+    ), scope + [column == Slot("key")])
+
+
 async def _load(actor: Actor, by: str, key) -> WorkerRead:
-    """One worker by its id or its identity number (`by`), within the actor's scope."""
+    """One worker by its id or its identity number (`by`), within the actor's scope, with its skills and
+    languages, in one statement."""
     values: dict = {}
     scope = _scope(actor, values)
     values["key"] = key
     column = Worker.id if by == "id" else Worker.id_number
     # The key's condition is built only when the query is compiled (a Piccolo comparison is ~10 µs).
-    rows = await prepared_rows(("worker record", by, tuple(values)),
-                               lambda: where_all(Worker.select(), scope + [column == Slot("key")]), values)
+    rows = await prepared_rows(("worker record", by, tuple(values)), lambda: _record_query(scope, column), values)
     if not rows:
         raise RecordNotFound()
     row = rows[0]
-    child = {"worker": row["id"]}
-    skills = await prepared_rows("worker skills", lambda: WorkerSkill.select().where(
-        WorkerSkill.worker == Slot("worker")).order_by(WorkerSkill.id), child)
-    languages = await prepared_rows("worker languages", lambda: WorkerLanguage.select().where(
-        WorkerLanguage.worker == Slot("worker")).order_by(WorkerLanguage.id), child)
+    skills, languages = decode_children(row)
     return record(actor, row, skills, languages, today())
 
 
-def record(actor: Actor, row: dict, skills: list[dict], languages: list[dict], on: dt.date) -> WorkerRead:
+def record(actor: Actor, row: dict, skills: list[SkillRead], languages: list[LanguageRead],
+           on: dt.date) -> WorkerRead:
     """One worker's record as the actor may read it: the number and birth date withheld unless the role sees
     numbers in full."""
     full = actor.sees_full_id_numbers
@@ -166,10 +204,7 @@ def record(actor: Actor, row: dict, skills: list[dict], languages: list[dict], o
         education=row["education"], health_check_date=row["health_check_date"],
         health_check_result=row["health_check_result"], training=row["training"], intention=row["intention"],
         preferred_destinations=[d for d in row["preferred_destinations"].split(",") if d],
-        status=row["status"], notes=row["notes"],
-        skills=[SkillRead(trade=s["trade"], level=s["level"], certificate_no=s["certificate_no"]) for s in skills],
-        languages=[LanguageRead(language=lg["language"], level=lg["level"], test_name=lg["test_name"],
-                                score=lg["score"]) for lg in languages],
+        status=row["status"], notes=row["notes"], skills=skills, languages=languages,
         created_at=row["created_at"], updated_at=row["updated_at"], version=row["version"],
     )
 

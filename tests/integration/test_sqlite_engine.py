@@ -9,6 +9,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -62,10 +63,32 @@ async def test_a_select_over_its_budget_moves_to_a_thread_and_is_remembered(monk
     assert len(engine._idle) == kept  # straight to a thread (a kept connection was taken and given back)
 
 
+async def test_a_statement_held_up_once_is_tried_inline_again_a_while_later(monkeypatch):
+    """A quick statement interrupted because the process was held up (here: a budget of nothing) goes to a thread
+    for a while, not for good."""
+    engine = db.engine()
+    await engine.close_kept_connections()
+    quick = "SELECT 1 AS one"
+    monkeypatch.setattr(sqlite_engine, "INLINE_BUDGET_S", -1.0)  # past its deadline before it starts
+    monkeypatch.setattr(sqlite_engine, "PROGRESS_STEPS", 1)
+    await engine.close_kept_connections()  # the inline connection's handler is installed with the step count
+    assert await engine._run_in_new_connection(quick) == [{"one": 1}]
+    assert quick in engine._slow
+    monkeypatch.setattr(sqlite_engine, "INLINE_BUDGET_S", 60.0)
+    assert await engine._run_in_new_connection(quick) == [{"one": 1}]
+    assert engine._idle, "a statement known slow runs on a kept connection's thread"
+    await engine.close_kept_connections()
+    engine._slow[quick] = time.monotonic() - 1  # its while is over
+    assert await engine._run_in_new_connection(quick) == [{"one": 1}]
+    assert quick not in engine._slow
+    assert engine._idle == []  # inline again: no thread was needed
+    await engine.close_kept_connections()  # not to leave the one-step handler to the next test
+
+
 async def test_concurrent_slow_reads_each_get_a_connection_and_at_most_a_few_are_kept():
     engine = db.engine()
     await engine.close_kept_connections()
-    engine._slow[LONG_SELECT] = None
+    engine._slow[LONG_SELECT] = time.monotonic() + 60
     counts = await asyncio.gather(*(engine._run_in_new_connection(LONG_SELECT) for _ in range(KEPT_CONNECTIONS + 3)))
     assert counts == [[{"c": 200000}]] * (KEPT_CONNECTIONS + 3)
     assert 1 <= len(engine._idle) <= KEPT_CONNECTIONS
