@@ -10,8 +10,10 @@ from contextlib import AsyncExitStack
 
 import pytest
 
+from export_mgmt.clock import today
 from export_mgmt.idnumber import mask
 from export_mgmt.placements.tables import Placement
+from export_mgmt.reports.period import Period
 from export_mgmt.spreadsheets import XLSX_TYPE
 from tests.integration.exports.helpers import workbook
 from tests.integration.security import calls
@@ -183,8 +185,9 @@ LISTS = {
         ("/followups", True), ("/followups?county={county}", False), ("/api/v1/followups", True),
         ("/cases?mine=0", True), ("/api/v1/cases", True),
         ("/complaints?mine=0&status=all", True), ("/complaints?mine=0&route={county}", False),
-        ("/complaints/ageing", False), ("/notifications", False), ("/dashboard", False),
-        ("/dashboard/download", False), ("/reports/monthly", False),
+        ("/complaints/ageing", False), ("/complaints/ageing?format=csv", False), ("/notifications", False),
+        ("/dashboard", False), ("/dashboard/download", False), ("/reports/monthly", False),
+        ("/reports/monthly?month={month}", False),
     ],
     "agency_staff": [
         ("/", False), ("/agencies", True), ("/placements", True), ("/placements?q={mark}", False),
@@ -223,7 +226,8 @@ async def test_lists_searches_and_downloads_show_no_other_tenants_rows(app, prin
     async with AsyncExitStack() as stack:
         who = await calls.browser(app, principal, w, stack)
         for template, shows_own in LISTS[principal]:
-            path = template.format(mark=other.mark, county=other.county, agency=other.agency, own_agency=own.agency)
+            path = template.format(mark=other.mark, county=other.county, agency=other.agency, own_agency=own.agency,
+                                   month=Period.previous(today()).code)
             variants = [path]
             if template in DOWNLOADS:
                 joiner = "&" if "?" in path else "?"
@@ -240,6 +244,28 @@ async def test_lists_searches_and_downloads_show_no_other_tenants_rows(app, prin
                 if shows_own and own.mark not in text:
                     wrong.append(f"{target} does not show the principal's own rows")
     assert not wrong, f"{principal}:\n" + "\n".join(wrong)
+
+
+# Figures asked for another county (or, by agency staff, for any county) are refused, not narrowed in silence.
+REFUSED_FIGURES = {
+    "county_clerk": ["/dashboard?county={county}", "/dashboard/download?county={county}",
+                     "/reports/monthly?month={month}&county={county}"],
+    "agency_staff": ["/dashboard?county={county}", "/dashboard/download?county={county}",
+                     "/dashboard?county={own_county}", "/reports/monthly?month={month}&county={county}"],
+}
+
+
+@pytest.mark.parametrize("principal", sorted(REFUSED_FIGURES))
+async def test_figures_of_another_county_are_refused(app, principal):
+    w = await build()
+    async with AsyncExitStack() as stack:
+        who = await calls.browser(app, principal, w, stack)
+        for template in REFUSED_FIGURES[principal]:
+            path = template.format(county=w.other.county, own_county=w.own.county,
+                                   month=Period.previous(today()).code)
+            response = await who.client.get(path)
+            assert response.status_code in (403, 404), (path, response.status_code)
+            assert not response.headers.get("content-disposition"), path
 
 
 # ---- ownership cannot be reassigned -----------------------------------------------------------------------
