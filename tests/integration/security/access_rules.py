@@ -214,6 +214,3 @@ RULES: dict[str, str | frozenset[str]] = {
     "GET /ratings": frozenset({ADMIN, STAFF, INSPECTOR, SUPERVISOR}),  # agency staff: their own card
     "GET /ratings/agencies/{agency_id:int}": frozenset({ADMIN, STAFF, INSPECTOR, SUPERVISOR}),
 }
-
-# Routes whose roles may reach them through an agency's API token as well as a session.
-TOKEN_EXCLUDED = frozenset({"GET /api/v1/session", "DELETE /api/v1/session"})
