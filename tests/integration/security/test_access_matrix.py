@@ -320,3 +320,25 @@ async def test_forms_and_bodies_cannot_hand_a_record_to_another_tenant(app, prin
         ours = {name: getattr(w.own, attribute) for name, attribute in fields.items()}
         control = await who.call(key, calls.url(key, w, w.own), w, w.own, extra=ours)
         assert control.status_code in (200, 201, 302, 303), _errors(control)
+
+
+@pytest.mark.parametrize("principal", ["admin", "inspector", "supervisor"])
+async def test_a_record_is_reached_only_under_its_own_parent(app, principal):
+    """City-wide roles too: a licence, broker, token, document or referral named under another agency, placement,
+    follow-up, complaint or case than its own is not found, and nothing changes (a path's parent is never a
+    scope check that its child can step around)."""
+    w = await build()
+    wrong = []
+    async with AsyncExitStack() as stack:
+        who = await calls.browser(app, principal, w, stack)
+        before, audits = await calls.snapshot(w.other), await calls.audit_count()
+        for key in GUARDED:
+            if len(calls.TENANT_PARAMS & set(calls.params(key))) < 2 or not _allowed(principal, key):
+                continue
+            target = calls.url(key, w, w.other, parent=w.own)
+            response = await who.call(key, target, w, w.other)
+            if response.status_code not in (403, 404):
+                wrong.append(f"{key} {target}: {response.status_code}")
+        assert await calls.snapshot(w.other) == before
+        assert await calls.audit_count() == audits
+    assert not wrong, f"{principal} reached a record under another parent:\n" + "\n".join(wrong)
