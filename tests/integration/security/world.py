@@ -4,6 +4,7 @@ record a path can name, every one carrying a name or number found nowhere else."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -98,7 +99,9 @@ async def tenant(mark: str, county: str, seq: int) -> Tenant:
     clerk = await create_user(f"clerk{seq}", "county_clerk", county_code=county)
     staff = await create_user(f"staff{seq}", "agency_staff", agency_id=agency)
     notification = (await Notification.insert(Notification(
-        user=clerk, kind="followup_overdue", key=f"test-{mark}", params="{}", link=f"/followups/{followup_id}",
+        user=clerk, kind="contract_ending", key=f"test-{mark}",
+        params=json.dumps({"worker": worker_name, "placement": placement_id, "date": on.isoformat()}),
+        link=f"/placements/{placement_id}",
     )).returning(Notification.id))[0]["id"]
     return Tenant(
         mark=mark, county=county, agency=agency, agency_name=agency_name, licence=licence,
