@@ -15,6 +15,7 @@ from export_mgmt.idnumber import mask
 from export_mgmt.placements.tables import Placement
 from export_mgmt.reports.period import Period
 from export_mgmt.spreadsheets import XLSX_TYPE
+from tests.conftest import _client, create_user, login
 from tests.integration.exports.helpers import workbook
 from tests.integration.security import calls
 from tests.integration.security.access_rules import PUBLIC, ROLES, RULES, STAFF
@@ -343,3 +344,30 @@ async def test_a_record_is_reached_only_under_its_own_parent(app, principal):
         assert await calls.snapshot(w.other) == before
         assert await calls.audit_count() == audits
     assert not wrong, f"{principal} reached a record under another parent:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["county_clerk", "agency_staff"])
+async def test_an_account_bound_to_no_county_or_agency_sees_no_ones_records(app, role):
+    """A clerk without a county or staff without an agency (the user form refuses to save either; an old row or a
+    hand-made one could still hold it) gets no tenant's records from any page, list or download: nothing is
+    not the same as everything."""
+    w = await build()
+    await create_user("unbound", role)
+    secrets = [value for t in (w.own, w.other) for value in (
+        t.worker_name, t.id_number, mask(t.id_number), t.complaint_name, *([] if role == "county_clerk" else [
+            t.agency_name, t.broker_name]))]
+    wrong = []
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(_client(app))
+        assert (await login(client, "unbound")).status_code in (302, 303)
+        paths = [calls.url(key, w, w.own).split(" ")[-1] for key in GUARDED if key.startswith("GET ")]
+        paths += [path.format(mark="", county=w.own.county, agency=w.own.agency, own_agency=w.own.agency,
+                              placement=w.own.placement, month=Period.previous(today()).code)
+                  for path, _ in LISTS[role]]
+        for path in paths:
+            variants = [path] + ([f"{path}{'&' if '?' in path else '?'}format=xlsx"] if "/api/" not in path else [])
+            for target in variants:
+                response = await client.get(target, follow_redirects=True)
+                if response.status_code == 200 and (shown := [s for s in secrets if s in _text(response)]):
+                    wrong.append(f"{target}: {response.status_code} shows {shown}")
+    assert not wrong, f"unbound {role}:\n" + "\n".join(wrong)
