@@ -292,6 +292,7 @@ REASSIGN = [
     ("agency_staff", "POST /placements/{placement_id:int}/edit", {"agency_id": "agency"}),
     ("agency_staff", "POST /placements/{placement_id:int}/edit", {"broker_id": "broker"}),
     ("agency_staff", "POST /agencies/{agency_id:int}/brokers/new", {"agency_id": "agency"}),
+    ("agency_staff", "POST /agencies/{agency_id:int}/brokers/{broker_id:int}/edit", {"agency_id": "agency"}),
     *((principal, key, fields) for principal in ("agency_staff", "agency_token") for key, fields in (
         ("POST /api/v1/placements", {"agency_id": "agency"}),
         ("POST /api/v1/placements", {"broker_id": "broker"}),
