@@ -28,14 +28,21 @@ class Actor:
     def is_clerk(self) -> bool:
         return self.role == Role.county_clerk
 
+    @property
+    def is_unbound_clerk(self) -> bool:
+        """A clerk with no county (the user form refuses one; an old or hand-made row may hold it): her scope
+        would read as city-wide, so she is refused the worker pool instead."""
+        return self.is_clerk and not self.county_code
+
     # Who may read the worker pool: county clerks (their county only) and the city-wide roles.
     @property
     def can_read_workers(self) -> bool:
-        return self.role in {Role.admin, Role.county_clerk, Role.inspector, Role.supervisor}
+        roles = {Role.admin, Role.county_clerk, Role.inspector, Role.supervisor}
+        return self.role in roles and not self.is_unbound_clerk
 
     @property
     def can_write_workers(self) -> bool:
-        return self.role in {Role.admin, Role.county_clerk}
+        return self.role in {Role.admin, Role.county_clerk} and not self.is_unbound_clerk
 
     @property
     def sees_full_id_numbers(self) -> bool:
