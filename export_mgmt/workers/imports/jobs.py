@@ -129,7 +129,7 @@ def _abandoned(state: dict[str, Any]) -> bool:
     """The server process that took the upload ended (killed, or the machine restarted) without saying how the
     import ended, and so did the process importing it: nothing is left to finish it. Only a process on the same
     machine can tell; elsewhere the import shows as interrupted once its state is STALE_SECONDS old."""
-    host, _, pid = str(state.get("owner", "")).rpartition(":")
+    host, _colon, pid = str(state.get("owner", "")).rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
     return not _alive(int(pid)) and not _alive(int(state.get("pid") or 0))
