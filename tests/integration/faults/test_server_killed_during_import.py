@@ -21,7 +21,7 @@ from tests.integration.workers.helpers import LIAOZHONG, count_all, number
 from tests.integration.workers.import_helpers import HEADERS, run_import, upload
 from tests.integration.workers.test_import_process import running
 
-ROWS = 15_000  # seconds of importing, in the import process: long enough to be caught half-way
+ROWS = 40_000  # seconds of importing, in the import process: long enough to be caught half-way
 
 
 def register_file() -> bytes:
@@ -97,7 +97,7 @@ async def test_a_server_killed_mid_import_leaves_nothing_and_the_file_imports_af
             assert 'id="import-failed"' in page.text and "stopped before it finished" in page.text
             location, page = await run_import(client, data)
             assert location != f"/workers/import/{token}"
-            assert "15,000 workers were imported" in page.text
+            assert "40,000 workers were imported" in page.text
     finally:
         server.stop()
     assert await count_all() == (ROWS, 0, 0)
