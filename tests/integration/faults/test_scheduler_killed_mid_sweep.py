@@ -37,6 +37,7 @@ class SchedulerProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
         self.process.wait(30)
+        self.log.unlink(missing_ok=True)
 
     def alive(self) -> str:
         assert self.process.poll() is None, self.log.read_text(errors="replace")[-3000:]
