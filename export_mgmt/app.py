@@ -59,10 +59,9 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         if settings.run_scheduler_in_web:
             # A single county PC may run the jobs inside the web process (RUN_SCHEDULER_IN_WEB=1) instead of
             # its own `export-mgmt scheduler` process; run one web worker then.
-            from scheduler.main import build_scheduler
+            from scheduler.main import start_scheduler
 
-            scheduler = build_scheduler()
-            scheduler.start()
+            scheduler = await start_scheduler()
         # Everything loaded so far (the application, its templates' environment, Babel's and the region tables'
         # data: some 140,000 objects) lives as long as the server. Frozen, it is left out of the garbage
         # collector's full collections, which otherwise traverse it all: 70–80 ms with every request waiting,

@@ -118,6 +118,38 @@ def is_unique_violation(exc: BaseException) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """The database cannot serve anyone just now (restarting, refusing connections, a connection it dropped, or on
+    SQLite another writer holding the file past the busy timeout), as opposed to a fault in the request itself:
+    the user is asked to try again in a moment. The exception's causes are looked at too."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _unavailable(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError):  # refused, reset, broken pipe: nothing listening, or it went away
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        return "database is locked" in str(exc)
+    import asyncpg
+
+    if isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+                        asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError)):
+        return True
+    # A pooled connection the server closed under a query ("connection is closed"), or whose termination notice
+    # arrived just before the query did (asyncpg's protocol is then still consuming that error: "cannot switch to
+    # state ...; another operation (2) is in progress"). Either way the pool replaces the connection.
+    if isinstance(exc, asyncpg.exceptions.InternalClientError):
+        return "another operation" in str(exc)
+    return isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc)
+
+
 async def execute_counted(template: str, *args) -> int:
     """Run one set-based statement inside the current write transaction and return the rows it touched.
 

@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from export_mgmt import db
-from export_mgmt.operations.runner import run_job
+from export_mgmt.operations.runner import run_job, unfinished_jobs
 from scheduler.jobs import JOBS, TIMEZONE, Job
 
 # A failed run is tried again this much later, besides on its next regular tick.
@@ -38,10 +38,26 @@ def build_scheduler() -> AsyncIOScheduler:
     return scheduler
 
 
-async def _main() -> None:
-    await db.start()
+async def start_scheduler() -> AsyncIOScheduler:
+    """The scheduler, started; a job whose last run did not succeed runs now.
+
+    A run cut short by its process's end (killed, out of memory, the machine restarted) would otherwise wait for
+    the job's next tick, a day later for the nightly sweeps; so would a failed run, whose retry ended with the
+    process.
+    The sweeps work from the database's state, so running one again finishes what the cut-short run left.
+    """
     scheduler = build_scheduler()
     scheduler.start()
+    now = dt.datetime.now(dt.timezone.utc)
+    for name in await unfinished_jobs():
+        if scheduler.get_job(name) is not None:
+            scheduler.modify_job(name, next_run_time=now)
+    return scheduler
+
+
+async def _main() -> None:
+    await db.start()
+    scheduler = await start_scheduler()
     try:
         await asyncio.Event().wait()
     finally:

@@ -114,3 +114,8 @@ async def last_runs() -> dict[str, dict]:
     for row in rows:
         newest.setdefault(row["job"], row)
     return newest
+
+
+async def unfinished_jobs() -> list[str]:
+    """Jobs whose newest run did not succeed: it failed, or it was still running when its process ended."""
+    return [job for job, run in (await last_runs()).items() if run["status"] != JobRun.Status.succeeded]

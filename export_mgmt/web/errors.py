@@ -8,14 +8,17 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from export_mgmt.db import is_unavailable
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
-from export_mgmt.i18n import _
+from export_mgmt.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _, negotiate, set_locale
 from export_mgmt.web.csrf import CsrfRejected
+from export_mgmt.web.session import LOCALE_COOKIE
 from export_mgmt.web.templating import page_context
 
 API_PREFIX = "/api/"
+RETRY_AFTER_SECONDS = 5  # the database being away: how soon a client may try again
 log = logging.getLogger("export_mgmt.web")
 
 
@@ -28,18 +31,30 @@ def _messages(status: int) -> tuple[str, str]:
         405: (_("Not allowed"), _("This action is not available here.")),
         413: (_("Too large"), _("What you sent is too large.")),
         429: (_("Too many requests"), _("Please wait a moment and try again.")),
+        503: (_("Database unavailable"), _("The database is not available just now. Please try again in a moment.")),
     }
     return table.get(status, (_("Something went wrong"), _("The error was logged. Please try again later.")))
 
 
-def _respond(request: Request, status: int, detail: str | None = None, extra: dict | None = None) -> Response:
+def _respond(request: Request, status: int, detail: str | None = None, extra: dict | None = None,
+             headers: dict[str, str] | None = None) -> Response:
     title, message = _messages(status)
     message = detail or message
     if request.url.path.startswith(API_PREFIX):
         return Response({"status": status, "title": title, "detail": message, **(extra or {})},
-                        status_code=status, media_type=MediaType.JSON)
+                        status_code=status, media_type=MediaType.JSON, headers=headers)
     return Template("error.html", context=page_context(request, title=title, message=message, status=status),
-                    status_code=status)
+                    status_code=status, headers=headers)
+
+
+def _database_unavailable(request: Request, exc: Exception) -> Response:
+    log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    if "locale" not in request.scope.get("state", {}):
+        # The session could not be read, so neither could the user's language: the browser's, then the default.
+        chosen = request.cookies.get(LOCALE_COOKIE)
+        set_locale(chosen if chosen in SUPPORTED_LOCALES else
+                   negotiate(request.headers.get("accept-language")) or DEFAULT_LOCALE)
+    return _respond(request, HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def handle_http(request: Request, exc: Exception) -> Response:
@@ -55,6 +70,8 @@ def handle_http(request: Request, exc: Exception) -> Response:
         return _respond(request, 400, _("Some fields are missing or have the wrong type."), extra)
     if isinstance(exc, HTTPException):
         return _respond(request, status)
+    if is_unavailable(exc):
+        return _database_unavailable(request, exc)
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR)
 

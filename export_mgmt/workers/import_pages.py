@@ -98,7 +98,7 @@ class WorkerImportPages(Controller):
     @get("/{token:str}")
     async def result(self, request: Request, actor: CurrentActor, token: FromPath[str]) -> Template:
         _writer(actor)
-        state = jobs.load(actor, token)
+        state = await jobs.settled(actor, token)
         running = state["status"] in ("queued", "running")
         headers = {"Refresh": str(REFRESH_SECONDS)} if running else {}
         return Template("workers/import_result.html", headers=headers, context=page_context(

@@ -12,7 +12,9 @@ calls, which in the server's process held up every other request (a record page'
 SQLite during an upload). In its own process, at a lower priority, the import shares only the processor, and the
 kernel gives that to the pages first. It imports one file at a time, with its own judging process (judging.py),
 as the command-line import does. Should it die (killed, out of memory), its transaction is rolled back by the
-database and the import shows as interrupted; the next large upload starts a new one.
+database and the import shows as interrupted; the next large upload starts a new one. Should the server itself die
+(the import process then ends with it), the import shows as interrupted as soon as a server on the same machine
+finds both processes gone, instead of once its state is STALE_SECONDS old.
 
 The upload form waits up to WAIT_SECONDS for the task, so a small file goes straight to its result; a longer
 import shows a status page that reloads itself (<meta http-equiv="refresh">, no script) until it is done.
@@ -27,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import time
 from concurrent.futures import Future
 from pathlib import Path
@@ -100,13 +103,55 @@ def load(actor: Actor, token: str) -> dict[str, Any]:
     if state is None or state.get("user_id") != actor.id:
         raise RecordNotFound()
     running = state["status"] in ("queued", "running")
-    if running and token not in _tasks and time.time() - state.get("updated_at", 0) > STALE_SECONDS:
+    if running and token not in _tasks and (time.time() - state.get("updated_at", 0) > STALE_SECONDS
+                                            or _abandoned(state)):
         state["status"] = "interrupted"
     start, end = PHASES.get(state.get("phase", ""), (0, 0))
     total = state.get("total") or 0
     share = (state.get("done", 0) / total) if total else 0
     state["percent"] = 100 if state["status"] == "done" else int(start + (end - start) * min(share, 1))
     return state
+
+
+async def settled(actor: Actor, token: str) -> dict[str, Any]:
+    """load(), and for an import found interrupted, how many workers it had saved (from its audit entry)."""
+    state = load(actor, token)
+    if state["status"] == "interrupted" and "saved" not in state:
+        state["saved"] = await _saved_count(token)
+    return state
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _abandoned(state: dict[str, Any]) -> bool:
+    """The server process that took the upload ended (killed, or the machine restarted) without saying how the
+    import ended, and so did the process importing it: nothing is left to finish it. Only a process on the same
+    machine can tell; elsewhere the import shows as interrupted once its state is STALE_SECONDS old."""
+    host, _colon, pid = str(state.get("owner", "")).rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    return not _alive(int(pid)) and not _alive(int(state.get("pid") or 0))
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and has not ended (an ended process may stay a zombie until its parent reaps it)."""
+    if pid <= 0:
+        return False
+    if not os.path.isdir("/proc/self"):  # no /proc here: ask the kernel whether the process exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def report_path(actor: Actor, token: str) -> Path:
@@ -137,7 +182,8 @@ async def start(actor: Actor, filename: str, data: bytes, mode: str, county: str
     await asyncio.to_thread(_sweep_old)
     token = new_token()
     state = {"token": token, "user_id": actor.id, "filename": safe_name(filename or "workers.xlsx"), "mode": mode,
-             "county": county, "status": "queued", "phase": "queued", "done": 0, "total": 0, "started_at": time.time()}
+             "county": county, "status": "queued", "phase": "queued", "done": 0, "total": 0, "started_at": time.time(),
+             "owner": _owner()}
     await asyncio.to_thread(_write_state, token, state)
     # The task inherits this request's context: the user's language for every message and report.
     elsewhere = len(data) >= OWN_PROCESS_MIN_BYTES
