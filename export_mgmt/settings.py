@@ -23,6 +23,10 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def _secret_key(data_dir: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the data directory.
 
@@ -54,6 +58,9 @@ class Settings:
     login_max_failures_per_account: int
     login_max_failures_per_address: int
     login_window_minutes: int
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed; empty: nobody's,
+    # so a client cannot pick the address that login and complaint throttling count it under.
+    trusted_proxies: tuple[str, ...]
     argon2_time_cost: int
     argon2_memory_kib: int
     page_size: int
@@ -93,6 +100,7 @@ def load_settings() -> Settings:
         login_max_failures_per_account=_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         login_max_failures_per_address=_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+        trusted_proxies=_list("TRUSTED_PROXIES"),
         argon2_time_cost=_int("ARGON2_TIME_COST", 3),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 65536),
         page_size=_int("PAGE_SIZE", 50),

@@ -131,8 +131,9 @@ async def search(actor: Actor, flt: WorkerFilter, page: int = 1, page_size: int 
     return WorkerPage(items=[_summary(r, on) for r in rows], total=total, page=page, page_size=page_size)
 
 
-async def _load(actor: Actor, by: str, key) -> WorkerRead:
-    """One worker by its id or its identity number (`by`), within the actor's scope."""
+async def _load(actor: Actor, by: str, key, shown: bool = True) -> WorkerRead:
+    """One worker by its id or its identity number (`by`), within the actor's scope. `shown`: the record goes to
+    the actor (not a scope check), so a role that reads the number in full leaves a row in the audit trail."""
     values: dict = {}
     scope = _scope(actor, values)
     values["key"] = key
@@ -148,6 +149,8 @@ async def _load(actor: Actor, by: str, key) -> WorkerRead:
         WorkerSkill.worker == Slot("worker")).order_by(WorkerSkill.id), child)
     languages = await prepared_rows("worker languages", lambda: WorkerLanguage.select().where(
         WorkerLanguage.worker == Slot("worker")).order_by(WorkerLanguage.id), child)
+    if shown and actor.sees_full_id_numbers:
+        await audit.record_full_numbers_shown(actor, "worker", row["id"])
     return record(actor, row, skills, languages, today())
 
 
@@ -174,8 +177,8 @@ def record(actor: Actor, row: dict, skills: list[dict], languages: list[dict], o
     )
 
 
-async def get(actor: Actor, worker_id: int) -> WorkerRead:
-    return await _load(actor, "id", worker_id)
+async def get(actor: Actor, worker_id: int, shown: bool = True) -> WorkerRead:
+    return await _load(actor, "id", worker_id, shown)
 
 
 async def get_by_id_number(actor: Actor, raw: str) -> WorkerRead:
@@ -295,7 +298,7 @@ async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
 
 
 async def history(actor: Actor, worker_id: int) -> list[audit.AuditEntry]:
-    await get(actor, worker_id)  # scope check first: no history of records the actor cannot see
+    await get(actor, worker_id, shown=False)  # scope check first: no history of records the actor cannot see
     return await audit.history("worker", worker_id)
 
 
