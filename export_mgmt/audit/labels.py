@@ -40,6 +40,7 @@ ACTIONS = {
     "updated": N_("Changed"),
     "login": N_("Signed in"),
     "login_failed": N_("Failed sign-in"),
+    "deadline_computed": N_("Deadline computed"),
     "access_denied": N_("Refused: not allowed"),
     "not_in_scope": N_("Refused: not found or outside the area"),
     "viewed_full_id": N_("Viewed full identity numbers"),

@@ -54,6 +54,21 @@ async def record(
     )
 
 
+async def record_many(actor: Actor | None, entity: str, entity_ids: list[Any], action: str,
+                      changes: Mapping[str, list[Any]] | None = None) -> None:
+    """The same change to many records (a set-based UPDATE): one INSERT of one row each, in the caller's
+    transaction."""
+    if not entity_ids:
+        return
+    text = json.dumps(changes or {}, ensure_ascii=False, default=str)
+    actor_id, actor_name = (actor.id or None, actor.username) if actor else (None, "")
+    address = (actor.client_address if actor else "")[:64]
+    for start in range(0, len(entity_ids), 500):  # under SQLite's limit on a statement's parameters
+        await AuditLog.insert(*(AuditLog(
+            actor_id=actor_id, actor_name=actor_name, entity=entity, entity_id=str(entity_id), action=action,
+            changes=text, client_address=address) for entity_id in entity_ids[start:start + 500]))
+
+
 # Reads, not changes: kept out of a record's own history (the audit log page shows them).
 READ_ACTIONS = ("viewed_full_id",)
 

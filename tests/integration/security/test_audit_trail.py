@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from export_mgmt.audit.tables import AuditLog
+from export_mgmt.complaints import monitoring
 from tests.conftest import PASSWORD, create_agency, create_user, login
 from tests.integration.agencies.helpers import add_broker, broker_number
+from tests.integration.complaints.helpers_services import complaint, file, history
+from tests.integration.complaints.test_deadlines import enter_2027
 from tests.integration.workers.helpers import HEPING, LIAOZHONG, add_worker, api_sign_in, number, sign_in
 
 FULL = number(LIAOZHONG, seq=135)
@@ -131,3 +135,12 @@ async def test_the_audit_log_page_names_the_new_actions(client):
     page = await client.get("/admin/audit/")
     assert page.status_code == 200
     assert "Failed sign-in" in page.text
+
+
+async def test_deadlines_the_nightly_job_fills_in_are_changes_in_the_complaints_trail():
+    filed = await file(None, complaint(), on=dt.date(2026, 12, 28))
+    await enter_2027()
+    assert await monitoring.fill_missing_deadlines() == 1
+    assert (await history(filed.id))[-1] == ("deadline_computed", {"decide_by": [None, "2027-01-05"]})
+    [row] = await trail("deadline_computed")
+    assert row["actor_name"] == "system"
