@@ -7,10 +7,12 @@ import json
 
 from export_mgmt.audit.tables import AuditLog
 from export_mgmt.complaints import monitoring
+from export_mgmt.complaints import services as complaints
 from tests.conftest import PASSWORD, create_agency, create_user, login
 from tests.integration.agencies.helpers import add_broker, broker_number
 from tests.integration.complaints.helpers_services import complaint, file, history
 from tests.integration.complaints.test_deadlines import enter_2027
+from tests.integration.placements.helpers_rules import actor
 from tests.integration.workers.helpers import HEPING, LIAOZHONG, add_worker, api_sign_in, number, sign_in
 
 FULL = number(LIAOZHONG, seq=135)
@@ -144,3 +146,28 @@ async def test_deadlines_the_nightly_job_fills_in_are_changes_in_the_complaints_
     assert (await history(filed.id))[-1] == ("deadline_computed", {"decide_by": [None, "2027-01-05"]})
     [row] = await trail("deadline_computed")
     assert row["actor_name"] == "system"
+
+
+async def test_a_brokers_record_read_in_full_is_audited_and_a_masked_read_is_not(client, other_client):
+    agency_id = await create_agency()
+    broker_id = await add_broker(agency_id, name="王经纪", seq=11)
+    await sign_in(client, "admin", "admin")
+    page = await client.get(f"/agencies/{agency_id}/brokers/{broker_id}")
+    assert page.status_code == 200 and broker_number(11) in page.text
+    await sign_in(other_client, "supervisor", "supervisor")
+    page = await other_client.get(f"/agencies/{agency_id}/brokers/{broker_id}")
+    assert page.status_code == 200 and broker_number(11) not in page.text
+    views = await trail("viewed_full_id")
+    assert [(v["entity"], v["entity_id"], v["actor_name"]) for v in views] == [("broker", str(broker_id), "admin")]
+
+
+async def test_a_complaint_read_in_full_is_audited_and_a_scope_check_is_not():
+    filed = await file(None, complaint())
+    inspector, supervisor = await actor("inspector"), await actor("supervisor")
+    shown = await complaints.get(inspector, filed.id)
+    assert "*" not in shown.complainant_id_number
+    await complaints.get(inspector, filed.id, shown=False)
+    assert "*" in (await complaints.get(supervisor, filed.id)).complainant_id_number
+    views = await trail("viewed_full_id")
+    assert [(v["entity"], v["entity_id"], v["actor_name"]) for v in views] == [
+        ("complaint", str(filed.id), inspector.username)]
