@@ -11,7 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from export_mgmt import db
+from export_mgmt import db, logs
 from export_mgmt.accounts.admin import UserAdminController
 from export_mgmt.accounts.api import SessionApi
 from export_mgmt.accounts.controllers import AccountController, SessionController
@@ -43,8 +43,9 @@ from export_mgmt.workers.import_pages import WorkerImportPages
 from export_mgmt.workers.imports import jobs as import_jobs
 from export_mgmt.workers.imports import judging
 
-# Above the 10 MB document limit, so an oversized upload gets the form's own message.
-MAX_BODY_BYTES = 12 * 1024 * 1024
+# Every request body but the uploads' (which set their own: uploads.UPLOAD_BODY_BYTES, the workbook import's):
+# forms and JSON are a few kilobytes, so a larger body is refused (413) before it is read into memory.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> Litestar:
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
 
     async def on_startup() -> None:
         nonlocal scheduler
+        # Whichever way the server was started (`export-mgmt serve` already did this), its log handlers mask
+        # identity numbers.
+        logs.install()
         await db.start()
         if settings.run_scheduler_in_web:
             # A single county PC may run the jobs inside the web process (RUN_SCHEDULER_IN_WEB=1) instead of

@@ -64,13 +64,23 @@ def cmd_demo(_: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from export_mgmt.logs import access_log_config
+
+    if args.proxy_headers and not os.environ.get("TRUSTED_PROXIES"):
+        # The flag alone keeps its old meaning: a proxy on this machine.
+        os.environ["TRUSTED_PROXIES"] = "127.0.0.1,::1"
+        get_settings.cache_clear()
     settings = get_settings()
     if not settings.is_postgres:
         # One county PC: bring the file up to date. On PostgreSQL run `migrate` once, deliberately.
         cmd_migrate(args)
     print(f"Serving on http://{args.host}:{args.port}")
     uvicorn.run("export_mgmt.asgi:app", host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=args.proxy_headers, log_level="info")
+                # uvicorn believes X-Forwarded-For from the same proxies as the application, so its access log
+                # shows the same client addresses as the audit trail; from nobody's when none is configured.
+                proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+                log_config=access_log_config(), log_level="info")
 
 
 def cmd_scheduler(_: argparse.Namespace) -> None:
@@ -108,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from the proxy")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust X-Forwarded-For from the proxies in TRUSTED_PROXIES (default: this machine's)")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     admin = sub.add_parser("create-admin", help="create a city administrator (password from ADMIN_PASSWORD "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -21,6 +22,17 @@ def _bool(name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _networks(name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks; a mistake stops the start, not every request later."""
+    items = tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is not an IP address or network") from None
+    return items
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -54,6 +66,9 @@ class Settings:
     login_max_failures_per_account: int
     login_max_failures_per_address: int
     login_window_minutes: int
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed; empty: nobody's,
+    # so a client cannot pick the address that login and complaint throttling count it under.
+    trusted_proxies: tuple[str, ...]
     argon2_time_cost: int
     argon2_memory_kib: int
     page_size: int
@@ -93,6 +108,7 @@ def load_settings() -> Settings:
         login_max_failures_per_account=_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         login_max_failures_per_address=_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         login_window_minutes=_int("LOGIN_WINDOW_MINUTES", 15),
+        trusted_proxies=_networks("TRUSTED_PROXIES"),
         argon2_time_cost=_int("ARGON2_TIME_COST", 3),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 65536),
         page_size=_int("PAGE_SIZE", 50),

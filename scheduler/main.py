@@ -66,5 +66,8 @@ async def _main() -> None:
 
 
 def run() -> None:
+    from export_mgmt import logs
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.install()  # a job's error (a database's "Key (id_number)=(…)") is written masked, as the server's
     asyncio.run(_main())

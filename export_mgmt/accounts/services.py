@@ -56,7 +56,7 @@ async def authenticate(username: str, password: str, client_address: str, user_a
     user = rows[0] if rows else None
     ok = await verify_password(user["password_hash"] if user else dummy_hash(), password)
     if not user or not ok or not user["active"]:
-        await throttle.record_failure(username, client_address)
+        await _note_failed_sign_in(username, user, client_address)
         raise FormErrors({"": _("Wrong user name or password.")})
     actor = actor_from_row(user, client_address)
     async with write_transaction():
@@ -67,6 +67,17 @@ async def authenticate(username: str, password: str, client_address: str, user_a
         await AppUser.update({AppUser.last_login_at: sessions.utcnow()}).where(AppUser.id == user["id"])
         await audit.record(actor, "user", user["id"], "login")
     return LoginResult(token=token, actor=actor)
+
+
+async def _note_failed_sign_in(username: str, user: dict | None, client_address: str) -> None:
+    """Counted for throttling and written to the audit trail, in one transaction. The name typed is kept in the
+    trail only when it is an account's: people type their password into the name field. (Refusals while throttled
+    write nothing, so a flood of them cannot fill the database.)"""
+    who = Actor(id=0, username=username if user else "", display_name="", role="", client_address=client_address)
+    async with write_transaction():
+        await throttle.record_failure(username, client_address)
+        await audit.record(who, "user", user["id"] if user else "", "login_failed",
+                           {} if user else {"account": [None, "unknown"]})
 
 
 async def logout(actor: Actor | None, token: str) -> None:

@@ -93,7 +93,7 @@ class BrokerPages(Controller):
     async def update(self, request: Request, actor: CurrentActor, agency_id: FromPath[int],
                      broker_id: FromPath[int]) -> Template | Redirect:
         agency = await services.get(actor, agency_id)
-        await brokers.get(actor, broker_id, agency_id)
+        await brokers.get(actor, broker_id, agency_id, shown=False)
         if not services.can_manage_brokers(actor, agency_id):
             raise AccessDenied()
         form = await request.form()
@@ -107,7 +107,7 @@ class BrokerPages(Controller):
     @post("/{broker_id:int}/strike-off", opt={"csrf_rerender": True})
     async def strike_off(self, request: Request, actor: CurrentActor, agency_id: FromPath[int],
                          broker_id: FromPath[int]) -> Template | Redirect:
-        await brokers.get(actor, broker_id, agency_id)
+        await brokers.get(actor, broker_id, agency_id, shown=False)
         form = await request.form()
         try:
             reject_stale_form(request)

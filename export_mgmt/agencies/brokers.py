@@ -95,9 +95,13 @@ async def _row(actor: Actor, broker_id: int, agency_id: int | None = None) -> di
     return rows[0]
 
 
-async def get(actor: Actor, broker_id: int, agency_id: int | None = None) -> BrokerRead:
-    """One broker; with agency_id, only when registered to that agency."""
-    return _read(actor, await _row(actor, broker_id, agency_id))
+async def get(actor: Actor, broker_id: int, agency_id: int | None = None, shown: bool = True) -> BrokerRead:
+    """One broker; with agency_id, only when registered to that agency. `shown`: the record goes to the actor
+    (not a scope check), so reading the number in full leaves a row in the audit trail."""
+    row = await _row(actor, broker_id, agency_id)
+    if shown and sees_full_number(actor, row["agency"]):
+        await audit.record_full_numbers_shown(actor, ENTITY, broker_id)
+    return _read(actor, row)
 
 
 async def history(actor: Actor, agency_id: int, broker_id: int) -> list[audit.AuditEntry]:

@@ -27,6 +27,7 @@ ENTITIES = {
     "inspection_case": N_("Inspection case"),
     "calendar_year": N_("Working-day calendar"),
     "complaint": N_("Complaint"),
+    "access": N_("Access"),
 }
 
 ACTIONS = {
@@ -38,6 +39,11 @@ ACTIONS = {
     "created": N_("Created"),
     "updated": N_("Changed"),
     "login": N_("Signed in"),
+    "login_failed": N_("Failed sign-in"),
+    "deadline_computed": N_("Deadline computed"),
+    "access_denied": N_("Refused: not allowed"),
+    "not_in_scope": N_("Refused: not found or outside the area"),
+    "viewed_full_id": N_("Viewed full identity numbers"),
     "logout": N_("Signed out"),
     "password_changed": N_("Password changed"),
     "locale_changed": N_("Language changed"),
@@ -92,6 +98,8 @@ FIELDS = {
     "struck_off_reason": N_("Reason for striking off"),
     "revoked_at": N_("Revoked at"),
     "count": N_("Number of records"),
+    "path": N_("Address (URL)"),
+    "account": N_("Account"),
     "id_number": N_("Identity number"),
     "name": N_("Name"),
     "sex": N_("Sex"),
@@ -237,6 +245,7 @@ VALUES = {
     "programme": employer_labels.PROGRAMME_LABELS,
     "destination_country": employer_labels.COUNTRIES,
     "flag": FEE_FLAGS,
+    "account": {"unknown": N_("No such account")},
 }
 
 # Where one field name means different things in different records, the record type decides.

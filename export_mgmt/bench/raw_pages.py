@@ -11,7 +11,8 @@ sqlite3 (called directly, no thread) or an asyncpg pool:
   JSON.
 
 As the application does: the session is checked against its idle and absolute limits (and its last-seen time
-written at most once a minute), and every response carries the application's security headers.
+written at most once a minute), a record shown with the identity number in full writes a row to the audit trail,
+and every response carries the application's security headers.
 
 Two ways to serve it, both run by uvicorn as the application is:
 
@@ -27,9 +28,12 @@ Not part of the product: the benchmark's measuring stick.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
+import threading
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -69,6 +73,7 @@ class Database:
     """The raw driver: sqlite3 on the application's file, or an asyncpg pool."""
 
     sqlite: sqlite3.Connection | None = None
+    writer: ThreadPoolExecutor | None = None
     pool: Any = None
 
     async def rows(self, sql: str, *params: Any) -> list[dict]:
@@ -78,11 +83,25 @@ class Database:
         return [dict(r) for r in self.sqlite.execute(sql, params).fetchall()]
 
     async def execute(self, sql: str, *params: Any) -> None:
+        """A write. On SQLite on a connection of its own, in a thread of its own, as the application writes: a
+        commit waits for the disk, and waiting on the event loop's thread would hold every other request."""
         if self.pool is not None:
             await self.pool.execute(_numbered(sql), *params)
-        else:
-            assert self.sqlite is not None
-            self.sqlite.execute(sql, params)  # a time stamp goes in as Piccolo writes it (its sqlite3 adapter)
+            return
+        assert self.writer is not None
+        # A time stamp goes in as Piccolo writes it (its sqlite3 adapter).
+        await asyncio.get_running_loop().run_in_executor(self.writer, _write, sql, params)
+
+
+_writer_connection = threading.local()
+
+
+def _write(sql: str, params: tuple) -> None:
+    connection = getattr(_writer_connection, "connection", None)
+    if connection is None:
+        connection = _writer_connection.connection = sqlite3.connect(
+            get_settings().sqlite_path, timeout=30, isolation_level=None)
+    connection.execute(sql, params)
 
 
 def _numbered(sql: str) -> str:
@@ -108,6 +127,7 @@ async def _start() -> None:
         _db.sqlite = sqlite3.connect(settings.sqlite_path, timeout=30, isolation_level=None,
                                      detect_types=0, check_same_thread=False)
         _db.sqlite.row_factory = sqlite3.Row
+        _db.writer = ThreadPoolExecutor(1, thread_name_prefix="baseline-writer")
         _db.sqlite.execute("PRAGMA foreign_keys = 1")
 
 
@@ -218,6 +238,10 @@ async def _record(scope: dict, raw: str) -> tuple[int, bytes]:
     for key in ("created_at", "updated_at"):
         row[key] = _timestamp(row[key])
     skills, languages = decode_children(row)
+    if actor.sees_full_id_numbers:  # the number is shown in full: a row in the audit trail, as the application
+        await _db.execute("INSERT INTO audit_log (at, actor_id, actor_name, entity, entity_id, action, changes, "
+                          "client_address) VALUES (?, ?, ?, 'worker', ?, 'viewed_full_id', '{}', ?)",
+                          utcnow(), actor.id, actor.username, str(row["id"]), actor.client_address)
     return 200, msgspec.json.encode(record(actor, row, skills, languages, today()))
 
 

@@ -35,7 +35,7 @@ from export_mgmt.inspections.tables import InspectionCase
 from export_mgmt.money import to_major
 from export_mgmt.regions import county_name
 from export_mgmt.settings import get_settings
-from export_mgmt.uploads import MAX_BYTES, upload_dir
+from export_mgmt.uploads import MAX_BYTES, UPLOAD_BODY_BYTES, upload_dir
 from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.fields import form_amount, form_text, form_version
@@ -194,7 +194,7 @@ class ComplaintPages(Controller):
                                                    "work_place": "", "work_country": ""}, {},
                                   forms.DEFAULT_WORKER_ROWS)
 
-    @post("/new", opt={"csrf_rerender": True})
+    @post("/new", opt={"csrf_rerender": True}, request_max_body_size=UPLOAD_BODY_BYTES)
     async def receive(self, request: Request, actor: CurrentActor) -> Template:
         """File from the form; any problem shows the form again as typed, nothing written. The receipt with the
         one-time secret is this response itself, never stored nor cached."""
@@ -226,7 +226,7 @@ class ComplaintPages(Controller):
 
     async def _acting_on(self, actor: Actor, complaint_id: int) -> ComplaintRead:
         """Out of scope: 404 before anything else; in scope but a reader only: 403."""
-        complaint = await services.get(actor, complaint_id)
+        complaint = await services.get(actor, complaint_id, shown=False)
         if not services.can_act(actor):
             raise AccessDenied()
         return complaint
@@ -315,7 +315,7 @@ class ComplaintPages(Controller):
 
     @post("/{complaint_id:int}/extend", opt={"csrf_rerender": True})
     async def extend(self, request: Request, actor: CurrentActor, complaint_id: FromPath[int]) -> Template | Redirect:
-        await services.get(actor, complaint_id)  # out of scope: 404 first
+        await services.get(actor, complaint_id, shown=False)  # out of scope: 404 first
         if not services.can_extend(actor):
             raise AccessDenied()
         form = await request.form()
@@ -338,7 +338,7 @@ class ComplaintPages(Controller):
             return await _detail_page(request, actor, complaint_id, 400, "incident", exc.errors)
         return Redirect(f"/complaints/{complaint_id}#incident", status_code=303)
 
-    @post("/{complaint_id:int}/documents", opt={"csrf_rerender": True})
+    @post("/{complaint_id:int}/documents", opt={"csrf_rerender": True}, request_max_body_size=UPLOAD_BODY_BYTES)
     async def upload(self, request: Request, actor: CurrentActor,
                      complaint_id: FromPath[int]) -> Template | Redirect:
         await self._acting_on(actor, complaint_id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from export_mgmt.accounts.actor import Actor
+from export_mgmt.accounts.actor import SYSTEM, Actor
+from export_mgmt.audit import services as audit
 from export_mgmt.clock import utcnow
 from export_mgmt.complaints import rules
 from export_mgmt.complaints.deadlines import alarm
@@ -46,6 +47,8 @@ async def fill_missing_deadlines() -> int:
                 changed = await Complaint.update({target: due, Complaint.updated_at: utcnow()}).where(
                     target.is_null() & (start == row["start"]) & (Complaint.extended == row["extended"])
                     & Complaint.status.is_in(statuses)).returning(Complaint.id)
+                await audit.record_many(SYSTEM, "complaint", [c["id"] for c in changed], "deadline_computed",
+                                        {column: [None, due]})
             filled += len(changed)
     return filled
 

@@ -30,7 +30,7 @@ from export_mgmt.complaints.forms import (
 from export_mgmt.complaints.schemas import ComplaintCreate, Evidence
 from export_mgmt.errors import FormErrors
 from export_mgmt.i18n import _
-from export_mgmt.uploads import MAX_BYTES, check
+from export_mgmt.uploads import MAX_BYTES, UPLOAD_BODY_BYTES, check
 from export_mgmt.web.csrf import csrf_failed, reject_stale_form
 from export_mgmt.web.fields import form_text
 from export_mgmt.web.forms import address
@@ -110,7 +110,7 @@ class PublicComplaintPages(Controller):
     async def file_form(self, request: Request) -> Template:
         return await _form_page(request, {}, {}, worker_rows(None))
 
-    @post("/file", opt={"csrf_rerender": True})
+    @post("/file", opt={"csrf_rerender": True}, request_max_body_size=UPLOAD_BODY_BYTES)
     async def file(self, request: Request) -> Template:
         """File from the form; any problem shows the form again as typed (files chosen again), nothing written."""
         form: FormMultiDict = await request.form()

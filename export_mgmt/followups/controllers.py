@@ -140,7 +140,7 @@ class FollowUpPages(Controller):
             return await _detail_page(request, actor, followup_id, 400, "record", exc.errors, form_values(form))
         return Redirect(f"/followups/{followup_id}")
 
-    @post("/{followup_id:int}/evidence", opt={"csrf_rerender": True})
+    @post("/{followup_id:int}/evidence", opt={"csrf_rerender": True}, request_max_body_size=uploads.UPLOAD_BODY_BYTES)
     async def upload(self, request: Request, actor: CurrentActor, followup_id: FromPath[int]) -> Template | Redirect:
         form = await request.form()
         try:

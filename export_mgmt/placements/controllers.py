@@ -29,6 +29,7 @@ from export_mgmt.placements.forms import (
     record_values,
 )
 from export_mgmt.settings import get_settings
+from export_mgmt.uploads import UPLOAD_BODY_BYTES
 from export_mgmt.web import exports
 from export_mgmt.web.csrf import reject_stale_form
 from export_mgmt.web.files import attachment, read_upload
@@ -128,7 +129,7 @@ class PlacementPages(Controller):
 
     @post("/{placement_id:int}/edit", opt={"csrf_rerender": True})
     async def correct(self, request: Request, actor: CurrentActor, placement_id: FromPath[int]) -> Template | Redirect:
-        await services.get(actor, placement_id)  # out of scope: 404 before anything else
+        await services.get(actor, placement_id, shown=False)  # out of scope: 404 before anything else
         form = await request.form()
         data, errors = parse_correction(form)
         try:
@@ -174,7 +175,7 @@ class PlacementPages(Controller):
                                       form_values(form))
         return Redirect(f"/placements/{placement_id}#fees")
 
-    @post("/{placement_id:int}/documents", opt={"csrf_rerender": True})
+    @post("/{placement_id:int}/documents", opt={"csrf_rerender": True}, request_max_body_size=UPLOAD_BODY_BYTES)
     async def upload(self, request: Request, actor: CurrentActor, placement_id: FromPath[int]) -> Template | Redirect:
         form = await request.form()
         try:

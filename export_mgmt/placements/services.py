@@ -115,7 +115,9 @@ async def search(actor: Actor, flt: PlacementFilter, page: int = 1, page_size: i
     return PlacementPage(items=items, total=total, page=page, page_size=page_size)
 
 
-async def get(actor: Actor, placement_id: int) -> PlacementRead:
+async def get(actor: Actor, placement_id: int, shown: bool = True) -> PlacementRead:
+    """`shown`: the record goes to the actor (not a scope check), so a worker's number read in full leaves a row
+    in the audit trail."""
     rows = await where_all(Placement.select(
         *Placement.all_columns(), Placement.worker.name.as_alias("worker_name"),
         Placement.worker.id_number.as_alias("worker_id_number"),
@@ -129,8 +131,10 @@ async def get(actor: Actor, placement_id: int) -> PlacementRead:
     fees = await FeeEntry.select().where(FeeEntry.placement == placement_id).order_by(FeeEntry.paid_on, FeeEntry.id)
     docs = await PlacementDocument.select().where(PlacementDocument.placement == placement_id).order_by(
         PlacementDocument.id)
-    number = r["worker_id_number"] if actor.sees_full_id_numbers or actor.role == Role.agency_staff else mask(
-        r["worker_id_number"])
+    full = actor.sees_full_id_numbers or actor.role == Role.agency_staff
+    number = r["worker_id_number"] if full else mask(r["worker_id_number"])
+    if shown and full:
+        await audit.record_full_numbers_shown(actor, "placement", placement_id)
     return PlacementRead(
         id=r["id"], worker_id=r["worker"], worker_name=r["worker_name"], worker_id_number=number,
         worker_county_code=r["worker_county_code"], agency_id=r["agency"], agency_name=r["agency_name"],

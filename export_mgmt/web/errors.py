@@ -6,13 +6,16 @@ import logging
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.background_tasks import BackgroundTask
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from export_mgmt.audit import services as audit
 from export_mgmt.db import is_unavailable
 from export_mgmt.errors import AccessDenied, FormErrors, RecordNotFound
 from export_mgmt.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, _, negotiate, set_locale
+from export_mgmt.logs import mask_identity_numbers
 from export_mgmt.web.csrf import CsrfRejected
 from export_mgmt.web.session import LOCALE_COOKIE
 from export_mgmt.web.templating import page_context
@@ -37,14 +40,14 @@ def _messages(status: int) -> tuple[str, str]:
 
 
 def _respond(request: Request, status: int, detail: str | None = None, extra: dict | None = None,
-             headers: dict[str, str] | None = None) -> Response:
+             headers: dict[str, str] | None = None, background: BackgroundTask | None = None) -> Response:
     title, message = _messages(status)
     message = detail or message
     if request.url.path.startswith(API_PREFIX):
         return Response({"status": status, "title": title, "detail": message, **(extra or {})},
-                        status_code=status, media_type=MediaType.JSON, headers=headers)
+                        status_code=status, media_type=MediaType.JSON, headers=headers, background=background)
     return Template("error.html", context=page_context(request, title=title, message=message, status=status),
-                    status_code=status, headers=headers)
+                    status_code=status, headers=headers, background=background)
 
 
 def _database_unavailable(request: Request, exc: Exception) -> Response:
@@ -55,6 +58,16 @@ def _database_unavailable(request: Request, exc: Exception) -> Response:
         set_locale(chosen if chosen in SUPPORTED_LOCALES else
                    negotiate(request.headers.get("accept-language")) or DEFAULT_LOCALE)
     return _respond(request, HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _audited_refusal(request: Request, action: str) -> BackgroundTask | None:
+    """The audit row of a refusal, written once the answer has gone (handlers here cannot wait). Anonymous
+    visitors are sent to sign in, so only signed-in people's refusals are written."""
+    actor = request.scope.get("state", {}).get("actor")
+    if actor is None:
+        return None
+    return BackgroundTask(audit.record_refusal, actor, action, request.method,
+                          mask_identity_numbers(request.url.path))
 
 
 def handle_http(request: Request, exc: Exception) -> Response:
@@ -68,6 +81,8 @@ def handle_http(request: Request, exc: Exception) -> Response:
     if isinstance(exc, ValidationException):
         extra = {"errors": exc.extra} if exc.extra and request.url.path.startswith(API_PREFIX) else None
         return _respond(request, 400, _("Some fields are missing or have the wrong type."), extra)
+    if isinstance(exc, PermissionDeniedException):
+        return _respond(request, status, background=_audited_refusal(request, "access_denied"))
     if isinstance(exc, HTTPException):
         return _respond(request, status)
     if is_unavailable(exc):
@@ -77,11 +92,11 @@ def handle_http(request: Request, exc: Exception) -> Response:
 
 
 def handle_not_found(request: Request, exc: Exception) -> Response:
-    return _respond(request, 404)
+    return _respond(request, 404, background=_audited_refusal(request, "not_in_scope"))
 
 
 def handle_denied(request: Request, exc: Exception) -> Response:
-    return _respond(request, 403)
+    return _respond(request, 403, background=_audited_refusal(request, "access_denied"))
 
 
 def handle_form_errors(request: Request, exc: FormErrors) -> Response:

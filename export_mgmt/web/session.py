@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
+from functools import cache
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -69,9 +71,43 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     return None
 
 
+@cache
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_address(scope: Scope) -> str:
+    """The client's address: the connection's peer, unless the peer is a trusted proxy (TRUSTED_PROXIES).
+
+    Behind trusted proxies, the nearest address in X-Forwarded-For that is not one of them: each proxy appends
+    the address it was reached from, so whatever the client wrote into the header itself stays to the left of
+    that and is never taken.
+    """
     client = scope.get("client")
-    return client[0] if client else ""
+    peer = client[0] if client else ""
+    proxies = get_settings().trusted_proxies
+    if not proxies:
+        return peer
+    networks = _trusted_networks(proxies)
+    if not _is_trusted(peer, networks):
+        return peer
+    hops = [hop.strip() for name, value in scope.get("headers", []) if name == b"x-forwarded-for"
+            for hop in value.decode("latin-1").split(",")]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # not an address: the proxy did not write it, so nothing nearer can be believed
+    return peer
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -96,7 +96,7 @@ class WorkerPages(Controller):
 
     @post("/{worker_id:int}/edit", opt={"csrf_rerender": True})
     async def update(self, request: Request, actor: CurrentActor, worker_id: FromPath[int]) -> Template | Redirect:
-        await services.get(actor, worker_id)  # out of scope: 404 before anything else
+        await services.get(actor, worker_id, shown=False)  # out of scope: 404 before anything else
 
         async def save(data: WorkerUpdate) -> int:
             await services.update(actor, worker_id, data)

@@ -172,9 +172,10 @@ def _record_query(scope: list, column) -> Query:
     ), scope + [column == Slot("key")])
 
 
-async def _load(actor: Actor, by: str, key) -> WorkerRead:
+async def _load(actor: Actor, by: str, key, shown: bool = True) -> WorkerRead:
     """One worker by its id or its identity number (`by`), within the actor's scope, with its skills and
-    languages, in one statement."""
+    languages, in one statement. `shown`: the record goes to the actor (not a scope check), so a role that reads
+    the number in full leaves a row in the audit trail."""
     values: dict = {}
     scope = _scope(actor, values)
     values["key"] = key
@@ -185,6 +186,8 @@ async def _load(actor: Actor, by: str, key) -> WorkerRead:
         raise RecordNotFound()
     row = rows[0]
     skills, languages = decode_children(row)
+    if shown and actor.sees_full_id_numbers:
+        await audit.record_full_numbers_shown(actor, "worker", row["id"])
     return record(actor, row, skills, languages, today())
 
 
@@ -209,8 +212,8 @@ def record(actor: Actor, row: dict, skills: list[SkillRead], languages: list[Lan
     )
 
 
-async def get(actor: Actor, worker_id: int) -> WorkerRead:
-    return await _load(actor, "id", worker_id)
+async def get(actor: Actor, worker_id: int, shown: bool = True) -> WorkerRead:
+    return await _load(actor, "id", worker_id, shown)
 
 
 async def get_by_id_number(actor: Actor, raw: str) -> WorkerRead:
@@ -330,7 +333,7 @@ async def update(actor: Actor, worker_id: int, data: WorkerUpdate) -> None:
 
 
 async def history(actor: Actor, worker_id: int) -> list[audit.AuditEntry]:
-    await get(actor, worker_id)  # scope check first: no history of records the actor cannot see
+    await get(actor, worker_id, shown=False)  # scope check first: no history of records the actor cannot see
     return await audit.history("worker", worker_id)
 
 

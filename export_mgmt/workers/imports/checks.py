@@ -31,6 +31,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and password-protected .xlsx)
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
 _CHUNK = 256 * 1024
+# Office Open XML never declares a DTD; one in a part can only be there to define entities that expand on parsing
+# ("billion laughs") or reach outside the file. UTF-8 as Excel writes, and UTF-16 either way round.
+_DTD_MARKERS = tuple(m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le",
+                                                                                        "utf-16-be"))
+_MARKER_OVERLAP = max(len(m) for m in _DTD_MARKERS) - 1
 
 
 class FileRefused(Exception):
@@ -105,6 +110,15 @@ def _check_directory(entries: list[zipfile.ZipInfo]) -> None:
         raise FileRefused(_not_xlsx())
 
 
+def _declares_entities(text: bytes) -> bool:
+    return any(marker in text for marker in _DTD_MARKERS)
+
+
+def _entities_refused() -> FileRefused:
+    return FileRefused(_("The workbook contains XML entity declarations, which Excel never writes; it was "
+                         "refused as unsafe."))
+
+
 def _inflate_exactly(data: bytes, info: zipfile.ZipInfo) -> None:
     """Unpack one entry in bounded chunks: it must give exactly the size and checksum the directory claims.
 
@@ -126,9 +140,11 @@ def _inflate_exactly(data: bytes, info: zipfile.ZipInfo) -> None:
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size or zlib.crc32(compressed) != info.CRC:
             raise FileRefused(damaged)
+        if _declares_entities(bytes(compressed)):
+            raise _entities_refused()
         return
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    produced, crc = 0, 0
+    produced, crc, tail = 0, 0, b""
     pending = bytes(compressed)
     try:
         while not inflater.eof:
@@ -142,6 +158,10 @@ def _inflate_exactly(data: bytes, info: zipfile.ZipInfo) -> None:
                 raise FileRefused(_("The workbook contains a part that unpacks to more than its stated size; "
                                     "it was refused as unsafe."))
             crc = zlib.crc32(out, crc)
+            # The chunk with the end of the one before, so a marker split between two chunks is still seen.
+            if _declares_entities(tail + out):
+                raise _entities_refused()
+            tail = out[-_MARKER_OVERLAP:]
     except zlib.error:
         raise FileRefused(damaged) from None
     if not inflater.eof or produced != info.file_size or crc != info.CRC:
