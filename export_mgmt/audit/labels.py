@@ -27,6 +27,7 @@ ENTITIES = {
     "inspection_case": N_("Inspection case"),
     "calendar_year": N_("Working-day calendar"),
     "complaint": N_("Complaint"),
+    "database": N_("Database"),
 }
 
 ACTIONS = {
@@ -63,6 +64,8 @@ ACTIONS = {
     "case_opened": N_("Inspection case opened"),
     "case_joined": N_("Joined an inspection case"),
     "complaint_linked": N_("Complaint added"),
+    "backed_up": N_("Backed up"),
+    "restored": N_("Restored from a backup"),
 }
 
 FIELDS = {
@@ -120,6 +123,10 @@ FIELDS = {
     "password": N_("Password"),
     "workers": N_("Workers"),
     "users": N_("Users"),
+    "file": N_("File"),
+    "bytes": N_("Size in bytes"),
+    "replaced_copy": N_("Copy of the replaced database"),
+    "sessions_ended": N_("Sessions ended"),
     "kind": N_("Type"),
     "country": N_("Country"),
     "region": N_("City or province"),
