@@ -1,4 +1,5 @@
-"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler, import-workers, bench."""
+"""The export-mgmt command line: serve, migrate, create-admin, demo, scheduler, import-workers, backup, restore,
+bench."""
 
 from __future__ import annotations
 
@@ -23,6 +24,18 @@ async def _with_db(action) -> None:
         await action()
     finally:
         await db.stop()
+
+
+def _exit_with(execute) -> None:
+    """Run a command's coroutine against the database and exit with the status it returns."""
+    codes: list[int] = []
+
+    async def action() -> None:
+        codes.append(await execute())
+
+    _run(_with_db(action))
+    if codes and codes[0]:
+        sys.exit(codes[0])
 
 
 def cmd_migrate(_: argparse.Namespace) -> None:
@@ -92,15 +105,20 @@ def cmd_scheduler(_: argparse.Namespace) -> None:
 def cmd_import_workers(args: argparse.Namespace) -> None:
     from export_mgmt.workers.imports.command import execute
 
-    codes: list[int] = []
+    _exit_with(lambda: execute(args.file, args.county, valid_only=args.valid_only, report=args.report,
+                               locale=args.locale))
 
-    async def action() -> None:
-        codes.append(await execute(args.file, args.county, valid_only=args.valid_only, report=args.report,
-                                   locale=args.locale))
 
-    _run(_with_db(action))
-    if codes and codes[0]:
-        sys.exit(codes[0])
+def cmd_backup(args: argparse.Namespace) -> None:
+    from export_mgmt.operations.backups.command import execute_backup
+
+    _exit_with(lambda: execute_backup(args.file, locale=args.locale))
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from export_mgmt.operations.backups.command import execute_restore
+
+    _exit_with(lambda: execute_restore(args.file, yes=args.yes, locale=args.locale))
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
@@ -139,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--report", help="write the per-row error report to this .xlsx file")
     imports.add_argument("--locale", choices=("zh_CN", "en"), help="language of the messages (default zh_CN)")
     imports.set_defaults(func=cmd_import_workers)
+    backup = sub.add_parser("backup", help="back up the database while the application runs (SQLite: a copy of the "
+                                           "file; PostgreSQL: pg_dump's custom format); exit status 2 on failure")
+    backup.add_argument("file", nargs="?", help="the new backup file (default: DATA_DIR/backups/export-mgmt-<local "
+                                                "time>.sqlite3 or .dump)")
+    backup.add_argument("--locale", choices=("zh_CN", "en"), help="language of the messages (default zh_CN)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="check a backup and, with --yes, replace the database with it (the "
+                                             "database as it was is backed up first); exit status 1 when not "
+                                             "confirmed, 2 when refused or failed, nothing changed in either case")
+    restore.add_argument("file", help="a file written by `export-mgmt backup` on the same engine")
+    restore.add_argument("--yes", action="store_true", help="do replace the database")
+    restore.add_argument("--locale", choices=("zh_CN", "en"), help="language of the messages (default zh_CN)")
+    restore.set_defaults(func=cmd_restore)
     from export_mgmt.bench.command import add_arguments as bench_arguments
 
     bench = sub.add_parser("bench", help="run the benchmarks (each scenario against its raw-driver baseline) and "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 from export_mgmt.accounts.tables import AppUser
@@ -56,3 +57,17 @@ class Actor:
 
 
 SYSTEM = Actor(id=0, username="system", display_name="system", role="system")
+
+
+def command_user() -> str:
+    """Who the audit trail says acted from the command line: `cli:` and the operating-system login name."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in a container, for instance
+        user = "unknown"
+    return f"cli:{user}"[:100]
+
+
+def command_actor() -> Actor:
+    """An operator at the command line doing something that belongs to no role (backups, restores)."""
+    return Actor(id=0, username=command_user(), display_name=command_user(), role=SYSTEM.role)

@@ -28,6 +28,7 @@ ENTITIES = {
     "calendar_year": N_("Working-day calendar"),
     "complaint": N_("Complaint"),
     "access": N_("Access"),
+    "database": N_("Database"),
 }
 
 ACTIONS = {
@@ -69,6 +70,8 @@ ACTIONS = {
     "case_opened": N_("Inspection case opened"),
     "case_joined": N_("Joined an inspection case"),
     "complaint_linked": N_("Complaint added"),
+    "backed_up": N_("Backed up"),
+    "restored": N_("Restored from a backup"),
 }
 
 FIELDS = {
@@ -128,6 +131,10 @@ FIELDS = {
     "password": N_("Password"),
     "workers": N_("Workers"),
     "users": N_("Users"),
+    "file": N_("File"),
+    "bytes": N_("Size in bytes"),
+    "replaced_copy": N_("Copy of the replaced database"),
+    "sessions_ended": N_("Sessions ended"),
     "kind": N_("Type"),
     "country": N_("Country"),
     "region": N_("City or province"),

@@ -8,13 +8,12 @@ rows had errors, 2 when the file as a whole was refused or cannot be read.
 
 from __future__ import annotations
 
-import getpass
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
-from export_mgmt.accounts.actor import Actor, Role
+from export_mgmt.accounts.actor import Actor, Role, command_user
 from export_mgmt.i18n import _, format_number, ngettext, set_locale
 from export_mgmt.regions import county_name, is_shenyang_county
 from export_mgmt.workers.imports.checks import FileRefused
@@ -62,11 +61,7 @@ class ProgressBar:
 
 def command_actor(county: str) -> Actor:
     """The command works as a clerk of `county`: the same scope rules as the web page."""
-    try:
-        user = getpass.getuser()
-    except Exception:  # no user name in a container, for instance
-        user = "unknown"
-    return Actor(id=0, username=f"cli:{user}"[:100], display_name=f"cli:{user}", role=Role.county_clerk.value,
+    return Actor(id=0, username=command_user(), display_name=command_user(), role=Role.county_clerk.value,
                  county_code=county)
 
 
