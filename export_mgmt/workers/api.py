@@ -31,7 +31,8 @@ class WorkerApi(Controller):
     @post("/", summary="Register a worker", status_code=HTTP_201_CREATED)
     async def register(self, actor: CurrentActor, data: JSONBody[WorkerCreate]) -> WorkerRead:
         worker_id = await services.register(actor, data)
-        return await services.get(actor, worker_id)
+        # The record the clerk has just written, echoed back: audited as its registration, not as a read.
+        return await services.get(actor, worker_id, shown=False)
 
     @get("/{worker_id:int}", summary="One worker")
     async def show(self, actor: CurrentActor, worker_id: FromPath[int]) -> WorkerRead:
@@ -44,4 +45,4 @@ class WorkerApi(Controller):
     @put("/{worker_id:int}", summary="Replace a worker's record (send the version you read)")
     async def update(self, actor: CurrentActor, worker_id: FromPath[int], data: JSONBody[WorkerUpdate]) -> WorkerRead:
         await services.update(actor, worker_id, data)
-        return await services.get(actor, worker_id)
+        return await services.get(actor, worker_id, shown=False)  # audited as the change, as on registering

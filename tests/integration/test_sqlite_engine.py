@@ -85,6 +85,22 @@ async def test_a_statement_held_up_once_is_tried_inline_again_a_while_later(monk
     await engine.close_kept_connections()  # not to leave the one-step handler to the next test
 
 
+async def test_writes_outside_a_transaction_take_turns_instead_of_waiting_in_sqlite(monkeypatch):
+    """Twenty writes at once, each its own statement (as a session's last-seen time or an audit row of a read),
+    with no patience in SQLite at all (busy timeout 0): none is refused as locked, every one is written."""
+    engine = db.engine()
+    await engine.close_kept_connections()
+    monkeypatch.setitem(engine.connection_kwargs, "timeout", 0)
+    worker_id = await new_worker(21)
+    try:
+        await asyncio.gather(*(engine._run_in_new_connection(
+            "INSERT INTO worker_skill (worker, trade, level, certificate_no) VALUES (?, ?, '', '')",
+            [worker_id, f"工种{i}"]) for i in range(20)))
+    finally:
+        await engine.close_kept_connections()  # the next test's connections wait as configured
+    assert await WorkerSkill.count().where(WorkerSkill.worker == worker_id) == 20
+
+
 async def test_concurrent_slow_reads_each_get_a_connection_and_at_most_a_few_are_kept():
     engine = db.engine()
     await engine.close_kept_connections()
