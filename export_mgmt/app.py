@@ -30,7 +30,7 @@ from export_mgmt.reports.routes import ROUTES as REPORT_ROUTES
 from export_mgmt.settings import Settings, get_settings
 from export_mgmt.targets.routes import ROUTES as TARGET_ROUTES
 from export_mgmt.web.csrf import verify_csrf
-from export_mgmt.web.errors import EXCEPTION_HANDLERS
+from export_mgmt.web.errors import EXCEPTION_HANDLERS, document_api_errors
 from export_mgmt.web.guards import hand_guards_the_handler_itself, provide_actor
 from export_mgmt.web.home import HomeController
 from export_mgmt.web.security import SecurityHeadersMiddleware
@@ -107,4 +107,5 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         debug=settings.debug,
     )
     hand_guards_the_handler_itself(app)
+    document_api_errors(app)
     return app

@@ -1,4 +1,4 @@
-"""Security headers on every response: no framing, no sniffing, only our own scripts and styles."""
+"""Security headers on every response: no framing, no sniffing, only our own scripts and styles, nothing stored."""
 
 from __future__ import annotations
 
@@ -13,9 +13,16 @@ HEADERS = {
 }
 
 
+# Pages show workers' identity numbers, complaints and the like: no browser or proxy may keep a copy (the shared
+# county office PC's back button, a proxy's cache). A response that says how it may be cached keeps its own
+# Cache-Control; the static files (scripts, styles, images: no personal data) are left to be cached.
+NO_STORE = (b"cache-control", b"no-store")
+STATIC_PREFIX = "/static/"
+
 # As ASGI wants them (lower-case bytes), made once: this runs on every response.
 _ENCODED = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
 _WITHOUT_CSP = [(name, value) for name, value in _ENCODED if name != b"content-security-policy"]
+_PAGES, _SCHEMA_VIEWER = [*_ENCODED, NO_STORE], [*_WITHOUT_CSP, NO_STORE]
 
 
 class SecurityHeadersMiddleware:
@@ -27,7 +34,9 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         # The OpenAPI viewer pages load their own scripts.
-        extra = _WITHOUT_CSP if scope["path"].startswith("/api/schema") else _ENCODED
+        path = scope["path"]
+        extra = _ENCODED if path.startswith(STATIC_PREFIX) else _SCHEMA_VIEWER if path.startswith("/api/schema") \
+            else _PAGES
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
