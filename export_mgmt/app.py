@@ -33,7 +33,7 @@ from export_mgmt.web.csrf import verify_csrf
 from export_mgmt.web.errors import EXCEPTION_HANDLERS, document_api_errors
 from export_mgmt.web.guards import hand_guards_the_handler_itself, provide_actor
 from export_mgmt.web.home import HomeController
-from export_mgmt.web.security import SecurityHeadersMiddleware
+from export_mgmt.web.security import add_security_headers
 from export_mgmt.web.session import SessionMiddleware
 from export_mgmt.web.templating import template_config
 from export_mgmt.workdays.routes import ROUTES as WORKDAY_ROUTES
@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
         ],
         dependencies={"actor": Provide(provide_actor)},
-        middleware=[SecurityHeadersMiddleware, SessionMiddleware],
+        middleware=[SessionMiddleware],
+        before_send=[add_security_headers],
         before_request=verify_csrf,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=template_config(settings),

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 import msgspec
-from asyncpg.exceptions._base import DataError as QueryInputError
+from asyncpg.exceptions import DataError
 from litestar import Litestar, MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -65,7 +65,10 @@ def handle_http(request: Request, exc: Exception) -> Response:
 
 def handle_out_of_range(request: Request, exc: Exception) -> Response:
     """A number in the address or the input too large for the database's integers (an id no record can have):
-    SQLite's driver raises OverflowError, asyncpg its input DataError. The request is at fault, not the server."""
+    SQLite's driver raises OverflowError, asyncpg a DataError caused by one. The request is at fault, not the server.
+    Any other DataError is the server's."""
+    if not isinstance(exc, OverflowError) and not isinstance(exc.__cause__, OverflowError):
+        return handle_http(request, exc)
     log.warning("number out of the database's range on %s %s: %s", request.method, request.url.path, exc)
     return _respond(request, 400)
 
@@ -89,7 +92,7 @@ EXCEPTION_HANDLERS = {
     AccessDenied: handle_denied,
     FormErrors: handle_form_errors,
     OverflowError: handle_out_of_range,
-    QueryInputError: handle_out_of_range,
+    DataError: handle_out_of_range,
     HTTP_500_INTERNAL_SERVER_ERROR: handle_http,
 }
 

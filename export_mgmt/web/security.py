@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 HEADERS = {
     "x-content-type-options": "nosniff",
@@ -25,25 +25,16 @@ _WITHOUT_CSP = [(name, value) for name, value in _ENCODED if name != b"content-s
 _PAGES, _SCHEMA_VIEWER = [*_ENCODED, NO_STORE], [*_WITHOUT_CSP, NO_STORE]
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        # The OpenAPI viewer pages load their own scripts.
-        path = scope["path"]
-        extra = _ENCODED if path.startswith(STATIC_PREFIX) else _SCHEMA_VIEWER if path.startswith("/api/schema") \
-            else _PAGES
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _value in headers}
-                headers.extend(item for item in extra if item[0] not in present)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """A before-send hook rather than a middleware: Litestar runs middleware only for requests that reach a route
+    handler, so an address no route matches (404) or a method a route lacks (405) would be answered without them."""
+    if message["type"] != "http.response.start":
+        return
+    path = scope["path"]
+    # The OpenAPI viewer pages load their own scripts.
+    extra = _ENCODED if path.startswith(STATIC_PREFIX) else _SCHEMA_VIEWER if path.startswith("/api/schema") \
+        else _PAGES
+    headers = list(message.get("headers", ()))
+    present = {name.lower() for name, _value in headers}
+    headers.extend(item for item in extra if item[0] not in present)
+    message["headers"] = headers
