@@ -19,13 +19,16 @@ from urllib.parse import urlencode
 
 import pytest
 
+from export_mgmt.demo_placements import AGENCIES, credit_code
 from tests.integration.security_tools.conftest import sign_in_api
 from tests.live_server import LiveServer
 
 SQLMAP = Path(sys.executable).with_name("sqlmap")
 TIMEOUT_S = 300
-AGENCY = "沈阳国际经济技术合作有限公司"  # a demo agency with licences (export_mgmt.demo)
-LICENCE = "LNWL-2101-0001"  # one of its licence numbers
+# A demo agency with licences. sqlmap tells an injection by the page changing with the probe's condition, so the
+# licence search runs twice: found by its name (a LIKE) and by its credit code (the exact matches).
+AGENCY, _county, _code_body, _licences = AGENCIES[0]
+CREDIT_CODE, LICENCE = credit_code(_code_body), _licences[0][1]
 ID_NUMBER = "360426199101010071"
 
 FILING = {
@@ -55,7 +58,8 @@ TARGETS = {
                                   "skill": "welder", "intention": "either", "group_4050": "1", "page": "1"}),
         ["q", "county", "township", "status", "skill", "intention", "group_4050", "page"],
         "Register a worker", role="county_clerk"),
-    "licence search": Target("/verify/?" + urlencode({"q": "沈阳"}), ["q"], AGENCY),
+    "licence search by name": Target("/verify/?" + urlencode({"q": AGENCY[:4]}), ["q"], AGENCY),
+    "licence search by credit code": Target("/verify/?" + urlencode({"q": CREDIT_CODE}), ["q"], AGENCY),
     "licence number": Target(f"/verify/licence/{LICENCE}*", [], AGENCY),
     "sign-in": Target("/login", ["username", "password", "next"], "Wrong user name or password.",
                       form={"next": "/", "username": "admin", "password": "not-the-password"}),
