@@ -30,10 +30,10 @@ from export_mgmt.reports.routes import ROUTES as REPORT_ROUTES
 from export_mgmt.settings import Settings, get_settings
 from export_mgmt.targets.routes import ROUTES as TARGET_ROUTES
 from export_mgmt.web.csrf import verify_csrf
-from export_mgmt.web.errors import EXCEPTION_HANDLERS
+from export_mgmt.web.errors import EXCEPTION_HANDLERS, document_api_errors
 from export_mgmt.web.guards import hand_guards_the_handler_itself, provide_actor
 from export_mgmt.web.home import HomeController
-from export_mgmt.web.security import SecurityHeadersMiddleware
+from export_mgmt.web.security import add_security_headers
 from export_mgmt.web.session import SessionMiddleware
 from export_mgmt.web.templating import template_config
 from export_mgmt.workdays.routes import ROUTES as WORKDAY_ROUTES
@@ -90,7 +90,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             create_static_files_router("/static", directories=[settings.static_dir], include_in_schema=False),
         ],
         dependencies={"actor": Provide(provide_actor)},
-        middleware=[SecurityHeadersMiddleware, SessionMiddleware],
+        middleware=[SessionMiddleware],
+        before_send=[add_security_headers],
         before_request=verify_csrf,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=template_config(settings),
@@ -110,4 +111,5 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         debug=settings.debug,
     )
     hand_guards_the_handler_itself(app)
+    document_api_errors(app)
     return app

@@ -21,6 +21,12 @@ if ! command -v wrk >/dev/null; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null
 fi
+# openssl, which makes the self-signed certificate the attack-tool tests' server answers TLS with.
+if ! command -v openssl >/dev/null; then
+  echo "Installing openssl for the TLS test server…"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq openssl >/dev/null
+fi
 # A Chinese font, or the browser tests' screenshots show boxes for every Chinese character.
 if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   echo "Installing a Chinese font for the browser screenshots…"

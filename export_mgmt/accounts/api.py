@@ -5,10 +5,12 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import ClientException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from export_mgmt.accounts import services
 from export_mgmt.accounts.actor import Actor
+from export_mgmt.web.errors import ApiProblem
 from export_mgmt.web.forms import address, cookie
 from export_mgmt.web.guards import CurrentActor, requires_login
 from export_mgmt.web.session import SESSION_COOKIE, csrf_token, csrf_token_for
@@ -39,7 +41,8 @@ class SessionApi(Controller):
 
     # A cross-site page cannot send application/json without a CORS preflight, which this API
     # never grants; that is what protects sign-in here instead of a token the client has not got yet.
-    @post("/", opt={"csrf_exempt": True}, summary="Sign in")
+    @post("/", opt={"csrf_exempt": True}, summary="Sign in",
+          responses={415: ResponseSpec(ApiProblem, description="The body is not application/json.")})
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[SessionOut]:
         if request.content_type[0] != "application/json":
             raise ClientException(status_code=415)

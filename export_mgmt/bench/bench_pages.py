@@ -80,9 +80,9 @@ def fetch(url: str, cookie: str) -> tuple[int, str, dict[str, str]]:
 
 
 def _security_headers(headers) -> dict[str, str]:
-    from export_mgmt.web.security import HEADERS
+    from export_mgmt.web.security import headers_for
 
-    return {name: headers.get(name, "") for name in HEADERS}
+    return {name.decode(): headers.get(name.decode(), "") for name, _value in headers_for("/")}
 
 
 def wait_ready(url: str, cookie: str, server: subprocess.Popen, seconds: float = 60) -> None:

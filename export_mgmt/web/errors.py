@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
+import msgspec
+from asyncpg.exceptions import DataError
+from litestar import Litestar, MediaType, Request, Response
 from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
@@ -91,6 +95,16 @@ def handle_http(request: Request, exc: Exception) -> Response:
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+def handle_out_of_range(request: Request, exc: Exception) -> Response:
+    """A number in the address or the input too large for the database's integers (an id no record can have):
+    SQLite's driver raises OverflowError, asyncpg a DataError caused by one. The request is at fault, not the server.
+    Any other DataError is the server's."""
+    if not isinstance(exc, OverflowError) and not isinstance(exc.__cause__, OverflowError):
+        return handle_http(request, exc)
+    log.warning("number out of the database's range on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(request, 400)
+
+
 def handle_not_found(request: Request, exc: Exception) -> Response:
     return _respond(request, 404, background=_audited_refusal(request, "not_in_scope"))
 
@@ -109,5 +123,40 @@ EXCEPTION_HANDLERS = {
     RecordNotFound: handle_not_found,
     AccessDenied: handle_denied,
     FormErrors: handle_form_errors,
+    OverflowError: handle_out_of_range,
+    DataError: handle_out_of_range,
     HTTP_500_INTERNAL_SERVER_ERROR: handle_http,
 }
+
+
+class ApiProblem(msgspec.Struct):
+    """What every API error answers: the status, a translated title and message, and for bad input the fields."""
+
+    status: int
+    title: str
+    detail: str
+    # Input that does not parse: a list of {message, key, source}; input a service refuses: {field: message}.
+    errors: list[dict[str, Any]] | dict[str, str] | None = None
+
+
+# Every API operation can answer these: the input does not parse, no one is signed in, the role or the CSRF token
+# does not allow it, the record is not there or outside the caller's area, a service refuses the input.
+_API_ERRORS = {
+    400: "The input does not parse.",
+    401: "No one is signed in, or the token is not valid.",
+    403: "The caller's role, area or CSRF token does not allow this.",
+    404: "There is no such record, or it is outside the caller's area.",
+    422: "The input was refused; errors names the fields.",
+}
+
+
+def document_api_errors(app: Litestar) -> None:
+    """The API's errors are ApiProblem bodies (the handlers above), not Litestar's own error shape, which the
+    schema would otherwise describe; each API operation's schema says so, beside anything it documents itself."""
+    specs = {status: ResponseSpec(data_container=ApiProblem, description=text) for status, text in _API_ERRORS.items()}
+    for route in app.routes:
+        if not route.path.startswith(API_PREFIX):
+            continue
+        for handler in getattr(route, "route_handlers", ()):
+            if hasattr(handler, "__dict__"):
+                handler.responses = {**specs, **(handler.responses or {})}

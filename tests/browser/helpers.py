@@ -1,10 +1,15 @@
-"""Steps several browser tests take: signing in and out through the real forms."""
+"""Steps several browser tests take (signing in and out through the real forms), and the Chromium they run in."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from playwright.async_api import Page, expect
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 async def sign_in(page: Page, username: str, password: str) -> None:

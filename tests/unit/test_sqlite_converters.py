@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
+from decimal import InvalidOperation
 
 import pytest
 from piccolo.engine import sqlite as piccolo_sqlite
@@ -30,7 +31,7 @@ def test_each_value_reads_as_piccolo_reads_it(declared, stored):
 
 
 def test_a_value_that_is_no_integer_fails_as_with_piccolo():
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidOperation):
         piccolo_sqlite.CONVERTERS["INTEGER"](b"abc")
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidOperation):
         sqlite3.converters["INTEGER"](b"abc")
