@@ -33,12 +33,18 @@ async def test_the_engine_keeps_its_connections_between_queries():
     engine = db.engine()
     assert isinstance(engine, ReusingSQLiteEngine)
     await engine.close_kept_connections()
-    await new_worker(11)  # a write: on a kept connection's thread
-    kept = list(engine._idle)
-    assert len(kept) == 1
+    await new_worker(11)  # a write outside a transaction: on the writes' kept connection
+    writer = engine._writer
+    assert writer is not None
     await new_worker(12)
     await new_worker(13)
-    assert engine._idle == kept  # the same connection served all three
+    assert engine._writer is writer  # the same connection served all three
+    engine._slow["SELECT count(*) AS c FROM worker"] = time.monotonic() + 60  # sent to a reader's thread
+    assert await engine._run_in_new_connection("SELECT count(*) AS c FROM worker") == [{"c": 3}]
+    kept = list(engine._idle)
+    assert len(kept) == 1
+    await engine._run_in_new_connection("SELECT count(*) AS c FROM worker")
+    assert engine._idle == kept  # and the reader's connection is kept for the next
 
 
 async def test_a_quick_select_runs_on_the_event_loop_thread_and_sees_committed_writes():
@@ -85,7 +91,7 @@ async def test_a_statement_held_up_once_is_tried_inline_again_a_while_later(monk
     await engine.close_kept_connections()  # not to leave the one-step handler to the next test
 
 
-async def test_writes_outside_a_transaction_take_turns_instead_of_waiting_in_sqlite(monkeypatch):
+async def test_writes_outside_a_transaction_go_one_after_another_instead_of_waiting_in_sqlite(monkeypatch):
     """Twenty writes at once, each its own statement (as a session's last-seen time or an audit row of a read),
     with no patience in SQLite at all (busy timeout 0): none is refused as locked, every one is written."""
     engine = db.engine()
