@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import CHROMIUM, launched_chromium
 from tests.live_server import ROOT
 from tests.live_server import live_server as running_server
 
@@ -24,14 +24,8 @@ async def live_server():
 
 @pytest.fixture(scope="session")
 async def browser():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

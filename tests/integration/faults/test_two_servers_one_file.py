@@ -20,7 +20,7 @@ from tests.integration.workers.helpers import LIAOZHONG, api_body, number
 pytestmark = pytest.mark.skipif(not is_sqlite(), reason="one SQLite file shared by two processes")
 
 WRITERS = 20
-LOAD_SECONDS = 8
+LOAD_SECONDS = 10
 EVERY_NTH_IS_AN_EDIT = 3
 
 

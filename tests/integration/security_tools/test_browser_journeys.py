@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page, Response, expect
 
 from export_mgmt.demo import DEMO_USERS
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, sign_in, sign_out
+from tests.browser.helpers import CHROMIUM, launched_chromium, sign_in, sign_out
 from tests.integration.security_tools.conftest import ROLE_USERS
 
 pytestmark = pytest.mark.browser
@@ -34,14 +34,8 @@ RECORD_LINK = {"/workers/": r"^/workers/\d+$", "/complaints/": r"^/complaints/\d
 async def tls_browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
