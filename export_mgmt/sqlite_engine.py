@@ -6,9 +6,9 @@ listing 50 workers, that was most of the request's time. This engine keeps a few
 one to each such query in turn, and one more for the writes outside a transaction, which its thread runs one
 after another. Everything else (transactions, migrations, the query builder) is Piccolo's.
 
-- A query outside a transaction runs on a kept connection as it would on a new one: the statement, then
-  COMMIT if it wrote (sqlite3 opens a transaction implicitly only for a statement that writes). A connection
-  whose query failed is closed, not kept.
+- A query outside a transaction runs on a kept connection as it would on a new one: the statement, committed
+  at once (the connections are in autocommit mode). A reading connection whose query failed is closed, not
+  kept; the writes' connection stays, as a failed statement of its own leaves nothing open.
 - Each statement is one trip to the connection's thread (execute and fetch together), where Piccolo made
   four (execute, commit, fetch, close the cursor) and sent "PRAGMA foreign_keys" before each statement of a
   transaction: every trip wakes a thread and then the event loop, about 0.2 ms.
