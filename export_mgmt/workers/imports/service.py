@@ -32,6 +32,7 @@ from export_mgmt.spreadsheets import Sheet, xlsx_bytes
 from export_mgmt.workers.imports import judging, store
 from export_mgmt.workers.imports.checks import FileRefused, check_workbook
 from export_mgmt.workers.imports.columns import BY_KEY
+from export_mgmt.workers.imports.kept import end_if_orphaned
 from export_mgmt.workers.imports.reader import MAX_ROWS, ParsedSheet
 from export_mgmt.workers.imports.validate import (
     RowError,
@@ -193,6 +194,7 @@ async def _judge_and_write(actor: Actor, opened: judging.Opened, place: judging.
             result.worker_ids, result.imported = ids, len(ids)
             if ids:
                 await store.record_import(actor, result.token, _summary(actor, result))
+            end_if_orphaned()  # the server that took the upload is gone: nothing is committed
     except _RolledBack:
         result.worker_ids, result.imported = [], 0
     except Exception as exc:
