@@ -6,8 +6,9 @@ page of three small statements that was most of the request (the worker record b
 with Piccolo, with a Slot where a value changes from call to call; the first call compiles it for the engine,
 later calls put the values in and hand the compiled statement to the engine, skipping the query builder.
 
-Only for plain selects and counts: the rows come back as Piccolo's select gives them as long as the query has no
-nested output, JSON columns to load or M2M columns (none of the queries prepared here has).
+For plain selects and counts: the rows come back as Piccolo's select gives them as long as the query has no
+nested output, JSON columns to load or M2M columns (none of the queries prepared here has); and for a single-row
+INSERT on a hot path (the audit row of a read), which the engine sends where any write outside a transaction goes.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ async def rows(key: Any, build: Callable[[], Query], values: Mapping[str, Any] |
         args += [limit, offset]
     # The statement goes to the engine already compiled, as Piccolo's own frozen queries send theirs: the engine
     # still picks the connection (the current transaction's, or the pool's). The SQLite engine takes it as it is.
-    run_compiled = getattr(engine, "run_compiled_select", None)
+    run_compiled = getattr(engine, "run_compiled", None)
     if run_compiled is not None and not engine.log_queries:
         return await run_compiled(sql, args)
     querystring = QueryString("")

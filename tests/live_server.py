@@ -51,6 +51,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+async def wait_until_healthy(base_url: str, proc: subprocess.Popen, log, verify: ssl.SSLContext | bool = True,
+                             seconds: float = STARTUP_TIMEOUT_S) -> None:
+    """Until the server answers /healthz; the test fails with the server's log (`log()`) if it exits or takes
+    longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(timeout=2, verify=verify) as client:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{log()}")
+            try:
+                if (await client.get(f"{base_url}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not healthy after {seconds:.0f} s:\n{log()}")
+            await asyncio.sleep(0.2)
+
+
+def stop_process(proc: subprocess.Popen, seconds: float = 20) -> None:
+    """SIGTERM, then SIGKILL if it has not stopped within `seconds`."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 async def _postgres(server_url: str, statement: str) -> None:
     import asyncpg
 
@@ -104,29 +135,12 @@ async def live_server(name: str, env: dict[str, str] | None = None, tls: bool = 
         with log_path.open("wb") as log:
             proc = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=full_env, stdout=log,
                                     stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
         verify = ssl.create_default_context(cafile=str(cert)) if cert else True
-        async with httpx.AsyncClient(timeout=2, verify=verify) as client:
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"server exited with {proc.returncode}:\n{server.log()}")
-                try:
-                    if (await client.get(f"{server.base_url}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server not healthy after {STARTUP_TIMEOUT_S} s:\n{server.log()}")
-                await asyncio.sleep(0.2)
+        await wait_until_healthy(server.base_url, proc, server.log, verify, STARTUP_TIMEOUT_S)
         yield server
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop_process(proc)
         if server_url:
             await _postgres(server_url, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         shutil.rmtree(data_dir, ignore_errors=True)

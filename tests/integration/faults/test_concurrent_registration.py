@@ -5,6 +5,7 @@ two processes writing to the same database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 
 from export_mgmt.audit.tables import AuditLog
@@ -35,31 +36,36 @@ async def _assert_one_record(responses) -> None:
     assert await AuditLog.count().where(AuditLog.entity == "worker") == 1
 
 
-async def test_twenty_registrations_at_once_in_one_server_make_one_record(app):
-    names = await _clerks()
-    browsers = [_client(app, f"127.0.0.{i + 1}") for i in range(CLERKS)]
+@contextlib.asynccontextmanager
+async def _closed_afterwards(browsers):
     try:
-        headers = [await api_session(b, name) for b, name in zip(browsers, names)]
-        for browser in browsers:
-            browser.headers["Accept-Language"] = "en"
-        responses = await asyncio.gather(*(
-            b.post("/api/v1/workers", json=api_body(PERSON, f"张{i}"), headers=h)
-            for i, (b, h) in enumerate(zip(browsers, headers))))
+        yield
     finally:
         for browser in browsers:
             await browser.aclose()
+
+
+async def _register_all_at_once(browsers, headers) -> list:
+    """Each clerk registers the same person, all at once: their answers."""
+    return await asyncio.gather(*(b.post("/api/v1/workers", json=api_body(PERSON, f"张{i}"), headers=h)
+                                  for i, (b, h) in enumerate(zip(browsers, headers))))
+
+
+async def test_twenty_registrations_at_once_in_one_server_make_one_record(app):
+    names = await _clerks()
+    browsers = [_client(app, f"127.0.0.{i + 1}") for i in range(CLERKS)]
+    async with _closed_afterwards(browsers):
+        headers = [await api_session(b, name) for b, name in zip(browsers, names)]
+        for browser in browsers:
+            browser.headers["Accept-Language"] = "en"
+        responses = await _register_all_at_once(browsers, headers)
     await _assert_one_record(responses)
 
 
 async def test_twenty_registrations_at_once_across_two_server_processes_make_one_record(two_servers):
     names = await _clerks()
     browsers = [two_servers[i % 2].client() for i in range(CLERKS)]
-    try:
+    async with _closed_afterwards(browsers):
         headers = await asyncio.gather(*(api_session(b, name) for b, name in zip(browsers, names)))
-        responses = await asyncio.gather(*(
-            b.post("/api/v1/workers", json=api_body(PERSON, f"张{i}"), headers=h)
-            for i, (b, h) in enumerate(zip(browsers, headers))))
-    finally:
-        for browser in browsers:
-            await browser.aclose()
+        responses = await _register_all_at_once(browsers, headers)
     await _assert_one_record(responses)

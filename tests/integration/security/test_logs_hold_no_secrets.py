@@ -4,13 +4,11 @@ public complaints."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -21,6 +19,7 @@ from export_mgmt.logs import MaskIdentityNumbers, install, mask_identity_numbers
 from tests.conftest import PASSWORD, create_user, csrf_from, login
 from tests.integration.workers.helpers import HEPING, LIAOZHONG, add_worker, number, submit_new
 from tests.integration.workers.import_helpers import finished_page, upload, workbook
+from tests.live_server import free_port, stop_process, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[3]
 STARTUP_TIMEOUT_S = 60
@@ -35,45 +34,22 @@ NUMBERS = [REGISTERED, LOOKED_UP, ELSEWHERE, *IMPORTED, COMPLAINANT]
 SECRETS = [PASSWORD, WRONG_PASSWORD, NEW_PASSWORD]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 async def server(tmp_path):
     """`export-mgmt serve` on the suite's database (this test's own, cleaned before it): base URL and log file."""
     log_path = tmp_path / "server.log"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "RUN_SCHEDULER_IN_WEB": "0"}
     with log_path.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "export_mgmt.cli", "serve", "--host", "127.0.0.1",
                                  "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        async with httpx.AsyncClient(timeout=2) as probe:
-            while True:
-                assert proc.poll() is None, log_path.read_text(errors="replace")
-                try:
-                    if (await probe.get(f"{base_url}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, log_path.read_text(errors="replace")
-                await asyncio.sleep(0.2)
+        await wait_until_healthy(base_url, proc, lambda: log_path.read_text(errors="replace"),
+                                 seconds=STARTUP_TIMEOUT_S)
         yield base_url, log_path, proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        stop_process(proc)
 
 
 async def journeys(base_url: str) -> None:
@@ -130,8 +106,7 @@ async def journeys(base_url: str) -> None:
 async def test_a_real_run_logs_no_identity_number_and_no_password(server):
     base_url, log_path, proc = server
     await journeys(base_url)
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_process(proc)
     log = log_path.read_text(errors="replace")
     # The log is the server's: every request is in it, the look-ups by number with the number masked.
     assert '"POST /login HTTP/1.1" 400' in log and '"POST /complaint/file HTTP/1.1" 200' in log
